@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './context.js';
+export * from './kinds.js';
+export * from './define-plugin.js';
