@@ -1,0 +1,75 @@
+import { Catalog } from '../catalog/catalog.js';
+import type { GatewayConfig, UpstreamConfig } from '../config/schema.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
+import { UpstreamSupervisor } from '../upstream/supervisor.js';
+import type { UpstreamStatus } from '../upstream/upstream.js';
+import type { PluginStatus } from '../plugins/types.js';
+import { createSessionServer } from './mcp-session.js';
+import { Router } from './router.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  upstreams: UpstreamConfig[];
+  logger?: Logger;
+  /** Plugins already loaded by the caller (the CLI finds them through oclif). */
+  plugins?: PluginRegistry;
+}
+
+export interface Readiness {
+  ready: boolean;
+  upstreams: UpstreamStatus[];
+  plugins: PluginStatus[];
+}
+
+/**
+ * The gateway core, free of any transport: upstream supervision, the merged catalog, request routing and the
+ * factory of downstream sessions. HTTP, SSE and stdio adapters sit on top of it.
+ */
+export class Gateway {
+  readonly logger: Logger;
+  readonly catalog: Catalog;
+  readonly upstreams: UpstreamSupervisor;
+  readonly router: Router;
+  readonly plugins: PluginRegistry | undefined;
+  private started: Promise<void> | undefined;
+
+  constructor(readonly options: GatewayOptions) {
+    this.logger = options.logger ?? createLogger();
+    this.catalog = new Catalog(options.config.gateway.separator);
+    this.upstreams = new UpstreamSupervisor(options.upstreams, this.logger);
+    this.router = new Router(this.catalog, this.upstreams);
+    this.plugins = options.plugins;
+    this.upstreams.on('lists', (upstream, kinds) => this.catalog.update(upstream.name, upstream.config.namespace, upstream.current(), kinds));
+  }
+
+  get config(): GatewayConfig {
+    return this.options.config;
+  }
+
+  /** Starts every upstream; resolves once each has had its first try (failures included: they retry). */
+  start(): Promise<void> {
+    this.started ??= this.upstreams.startAll();
+    return this.started;
+  }
+
+  /** A new downstream MCP session bound to this gateway. */
+  openSession() {
+    return createSessionServer(this.catalog, this.router);
+  }
+
+  readiness(): Readiness {
+    return {
+      ready: this.upstreams.allAttempted(),
+      upstreams: this.upstreams.statuses(),
+      plugins: this.plugins?.statuses() ?? [],
+    };
+  }
+
+  /** Waits for in-flight calls up to `graceMs`, then ends every upstream (and its process tree) and plugin. */
+  async stop(graceMs = this.config.gateway.shutdownGraceMs): Promise<void> {
+    await this.router.drain(graceMs);
+    await this.upstreams.stopAll();
+    await this.plugins?.close();
+  }
+}

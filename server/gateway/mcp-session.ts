@@ -1,0 +1,89 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Router } from './router.js';
+import { toMcpError } from './mcp-errors.js';
+
+export const GATEWAY_SERVER_INFO = { name: 'localmcp', version: '0.1.0' } as const;
+
+const INSTRUCTIONS =
+  'localmcp is a gateway in front of several MCP servers. Tool and prompt names are prefixed with the server they come from (`<server>__<tool>`).';
+
+/**
+ * One downstream MCP session: an SDK Server whose handlers answer from the shared catalog and router. Each
+ * transport session (Streamable HTTP, SSE, stdio) gets its own, as the SDK requires one Server per transport.
+ * Returns the server and a `dispose` that unsubscribes it from catalog changes.
+ */
+export function createSessionServer(catalog: Catalog, router: Router): { server: Server; dispose: () => void } {
+  const server = new Server(GATEWAY_SERVER_INFO, {
+    capabilities: {
+      tools: { listChanged: true },
+      prompts: { listChanged: true },
+      resources: { listChanged: true },
+    },
+    instructions: INSTRUCTIONS,
+  });
+
+  const guard =
+    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        throw toMcpError(error);
+      }
+    };
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: catalog.listTools().map((entry) => ({ ...entry.item, name: entry.publicName })),
+  }));
+
+  server.setRequestHandler(
+    CallToolRequestSchema,
+    guard(async (request, extra) => {
+      const token = request.params._meta?.progressToken;
+      return router.callTool(request.params.name, request.params.arguments, {
+        signal: extra.signal,
+        meta: request.params._meta,
+        // Progress from upstream is relayed under the token the downstream client chose.
+        onprogress:
+          token === undefined
+            ? undefined
+            : (progress) =>
+                void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...progress } }).catch(() => undefined),
+      });
+    }),
+  );
+
+  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+    prompts: catalog.listPrompts().map((entry) => ({ ...entry.item, name: entry.publicName })),
+  }));
+  server.setRequestHandler(
+    GetPromptRequestSchema,
+    guard(async (request, extra) => router.getPrompt(request.params.name, request.params.arguments, { signal: extra.signal })),
+  );
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: catalog.listResources() }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: catalog.listResourceTemplates() }));
+  server.setRequestHandler(
+    ReadResourceRequestSchema,
+    guard(async (request, extra) => router.readResource(request.params.uri, { signal: extra.signal })),
+  );
+
+  const onChanged = (kinds: Set<'tools' | 'prompts' | 'resources'>) => {
+    // Before initialization completes the client has not asked for anything yet; the SDK would reject.
+    if (!server.getClientCapabilities()) return;
+    if (kinds.has('tools')) void server.sendToolListChanged().catch(() => undefined);
+    if (kinds.has('prompts')) void server.sendPromptListChanged().catch(() => undefined);
+    if (kinds.has('resources')) void server.sendResourceListChanged().catch(() => undefined);
+  };
+  catalog.on('changed', onChanged);
+  return { server, dispose: () => catalog.off('changed', onChanged) };
+}

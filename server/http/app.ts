@@ -1,0 +1,75 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Gateway } from '../gateway/gateway.js';
+import { errorMiddleware } from './errors.js';
+import { originGuard, tokenGuard } from './guards.js';
+import { SseEndpoint } from './sse.js';
+import { StreamableEndpoint } from './streamable.js';
+
+export interface HttpAppOptions {
+  host: string;
+  maxBodyBytes?: number;
+}
+
+export interface HttpApp {
+  app: Koa;
+  streamable: StreamableEndpoint;
+  sse: SseEndpoint;
+  /** Ends every downstream session. */
+  closeSessions(): Promise<void>;
+}
+
+/**
+ * The Koa adapter: guards first (errors, Origin/Host, token), then `/mcp`, `/sse`, `/messages`, `/healthz` and
+ * `/readyz`. All MCP semantics live in the gateway core; this only moves bytes.
+ */
+export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpApp {
+  const settings = gateway.config.gateway;
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const streamable = new StreamableEndpoint(gateway, {
+    stateless: settings.stateless,
+    sessionIdleMs: settings.sessionIdleMs,
+    maxBodyBytes,
+  });
+  const sse = new SseEndpoint(gateway, '/messages', maxBodyBytes);
+  const app = new Koa();
+  app.proxy = false;
+  // Koa logs unhandled errors to stderr with a stack by default; the error middleware already handled them.
+  app.silent = true;
+
+  const router = new Router();
+  router.all('/mcp', (ctx) => streamable.handle(ctx));
+  router.get('/sse', (ctx) => sse.open(ctx));
+  router.post('/messages', (ctx) => sse.post(ctx));
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', (ctx) => {
+    const readiness = gateway.readiness();
+    ctx.status = readiness.ready ? 200 : 503;
+    ctx.body = {
+      status: readiness.ready ? 'ready' : 'starting',
+      sessions: { streamableHttp: streamable.sessionCount, sse: sse.sessionCount },
+      ...readiness,
+    };
+  });
+
+  app.use(errorMiddleware(gateway.logger));
+  app.use(originGuard({ bindHost: options.host, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins }));
+  app.use(tokenGuard(settings.token));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(async (ctx) => {
+    ctx.status = 404;
+    ctx.body = { error: `no route for ${ctx.method} ${ctx.path}; MCP is served at /mcp (Streamable HTTP) and /sse (SSE)` };
+  });
+
+  return {
+    app,
+    streamable,
+    sse,
+    closeSessions: async () => {
+      await Promise.all([streamable.closeAll(), sse.closeAll()]);
+    },
+  };
+}

@@ -1,0 +1,11 @@
+/** localmcp's public entry: the gateway core and its adapters, for the CLI and for embedding. */
+export { Gateway, type GatewayOptions, type Readiness } from './gateway/gateway.js';
+export { listenHttp, type RunningHttpServer } from './http/listen.js';
+export { createHttpApp } from './http/app.js';
+export { serveStdio } from './stdio/serve-stdio.js';
+export { createLogger, silentLogger, type Logger } from './telemetry/logger.js';
+export type { UpstreamStatus, UpstreamState } from './upstream/upstream.js';
+export { Catalog } from './catalog/catalog.js';
+export { loadSetup, type Setup, type SetupOptions } from './setup.js';
+export type { GatewayConfig, UpstreamConfig } from './config/schema.js';
+export { loadPlugins, PluginRegistry, type PluginCandidate, type PluginStatus } from './plugins/index.js';

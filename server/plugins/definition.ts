@@ -1,0 +1,101 @@
+import { ErrorCodes, PLUGIN_API_VERSION, PLUGIN_KINDS, PluginError, isPluginDefinition } from '@localmcp/plugin-api';
+import type { PluginDefinition, PluginKind } from '@localmcp/plugin-api';
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * The methods each kind's instance must have; checked after create() so a plugin returning the wrong shape fails
+ * at start-up, by name, rather than on the first request. A kind missing here is only checked to be an object.
+ */
+const REQUIRED_METHODS: Partial<Record<PluginKind, readonly string[]>> = {
+  provider: ['chat'],
+  embedder: ['embed'],
+  search: ['index', 'search'],
+  breaker: ['execute', 'toJSON'],
+};
+
+/** `kind:name` when the value has both as strings, else undefined: used to name a plugin before it is validated. */
+export function describedId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { kind, name } = value as { kind?: unknown; name?: unknown };
+  return typeof kind === 'string' && typeof name === 'string' ? `${kind}:${name}` : undefined;
+}
+
+/**
+ * The definitions a plugin module exports: its default export, one definition or an array of them. A definition
+ * is recognised by the `Symbol.for('localmcp.plugin')` marker, so a plugin written without the api package
+ * declares itself with `[Symbol.for('localmcp.plugin')]: true` and `apiVersion: 1`.
+ */
+export function definitionsOf(module: Record<string, unknown>, packageName: string): unknown[] {
+  const exported = module['default'];
+  const values = Array.isArray(exported) ? exported : [exported];
+  if (values.length === 0 || !values.every(isPluginDefinition)) {
+    throw new PluginError(
+      ErrorCodes.PLUGIN_INVALID,
+      packageName,
+      'load',
+      'the default export is not a plugin definition (or an array of them): export the result of definePlugin(), ' +
+        "or an object with [Symbol.for('localmcp.plugin')]: true and apiVersion: " +
+        String(PLUGIN_API_VERSION),
+    );
+  }
+  return values;
+}
+
+/** Checks a definition against this host's contract; throws a PluginError naming what is wrong. */
+export function validateDefinition(value: unknown, packageName: string): PluginDefinition {
+  const def = value as Partial<PluginDefinition> & Record<string, unknown>;
+  const id = describedId(def) ?? packageName;
+  const invalid = (message: string) => new PluginError(ErrorCodes.PLUGIN_INVALID, id, 'load', message);
+  if (def.apiVersion !== PLUGIN_API_VERSION) {
+    throw new PluginError(
+      ErrorCodes.PLUGIN_API_MISMATCH,
+      id,
+      'load',
+      `built for plugin api version ${String(def.apiVersion)}, but this localmcp speaks plugin api version ` +
+        `${PLUGIN_API_VERSION}; install a release of ${packageName} made for plugin api ${PLUGIN_API_VERSION}`,
+      { data: { pluginApiVersion: def.apiVersion, hostApiVersion: PLUGIN_API_VERSION } },
+    );
+  }
+  if (typeof def.kind !== 'string' || !(PLUGIN_KINDS as readonly string[]).includes(def.kind)) {
+    throw invalid(`unknown kind ${JSON.stringify(def.kind)}; the kinds are ${PLUGIN_KINDS.join(', ')}`);
+  }
+  if (typeof def.name !== 'string' || !NAME_PATTERN.test(def.name)) {
+    throw invalid(`name ${JSON.stringify(def.name)} must match ${String(NAME_PATTERN)}`);
+  }
+  if (typeof def.create !== 'function') throw invalid('create is not a function');
+  if (def.options !== undefined && typeof def.options?.safeParse !== 'function') {
+    throw invalid('options must be a schema with safeParse() (a zod schema, for instance)');
+  }
+  return def as PluginDefinition;
+}
+
+/** Runs the definition's options schema; PLUGIN_OPTIONS_INVALID lists every issue as `path: message`. */
+export function parseOptions(def: PluginDefinition, id: string, value: unknown): unknown {
+  if (!def.options) return value;
+  const result = def.options.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const path = issue.path.map((p) => String(p)).join('.');
+    return `${path === '' ? '(options)' : path}: ${issue.message}`;
+  });
+  throw new PluginError(ErrorCodes.PLUGIN_OPTIONS_INVALID, id, 'options', `invalid options: ${issues.join('; ')}`, {
+    data: { issues },
+  });
+}
+
+/** Checks what create() returned has the methods its kind needs. */
+export function checkInstance(kind: PluginKind, id: string, instance: unknown): void {
+  if (typeof instance !== 'object' || instance === null) {
+    throw new PluginError(ErrorCodes.PLUGIN_INVALID, id, 'create', `create() returned ${String(instance)}, not an object`);
+  }
+  const missing = (REQUIRED_METHODS[kind] ?? []).filter((m) => typeof (instance as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) {
+    throw new PluginError(
+      ErrorCodes.PLUGIN_INVALID,
+      id,
+      'create',
+      `a ${kind} plugin must have ${missing.map((m) => `${m}()`).join(' and ')}`,
+    );
+  }
+}

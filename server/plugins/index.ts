@@ -1,0 +1,10 @@
+export type { PluginCandidate, PluginSource, PluginStatus } from './types.js';
+export { findLocalPlugins, pluginCandidateFromManifest, readPluginCandidate } from './candidates.js';
+export { loadPlugins } from './loader.js';
+export type { LoadPluginsOptions } from './loader.js';
+export { PluginRegistry } from './registry.js';
+export type { LoadedPlugin, PluginRegistryInit } from './registry.js';
+export { PluginMetricsStore } from './metrics.js';
+export type { PluginCounterSample, PluginObservationSample } from './metrics.js';
+export { MemoryPluginCache, namespacedCache } from './cache.js';
+export type { MemoryPluginCacheOptions } from './cache.js';

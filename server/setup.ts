@@ -1,0 +1,38 @@
+import { GatewayConfigSchema, type GatewayConfig, type UpstreamConfig } from './config/schema.js';
+import { applyOverrides, envOverrides } from './config/overrides.js';
+import { loadConfig } from './config/load.js';
+import { toUpstreams } from './config/upstreams.js';
+import { demoServers } from './demo/index.js';
+
+export interface SetupOptions {
+  configPath?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Command-line values; they win over the environment, which wins over the file. */
+  overrides?: { host?: string; port?: number; token?: string; stateless?: boolean };
+}
+
+export interface Setup {
+  /** The config file read, or undefined when the built-in demo upstreams are used. */
+  file: string | undefined;
+  demo: boolean;
+  config: GatewayConfig;
+  upstreams: UpstreamConfig[];
+  warnings: string[];
+}
+
+/**
+ * Everything `serve`, `servers list` and `tools list` need before they start: the config file (or the embedded
+ * default of two demo upstreams when there is none), with environment and command-line overrides applied.
+ */
+export async function loadSetup(options: SetupOptions = {}): Promise<Setup> {
+  const env = options.env ?? process.env;
+  const loaded = await loadConfig({ path: options.configPath, cwd: options.cwd, env });
+  const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const overrides = { ...defined(envOverrides(env)), ...defined(options.overrides ?? {}) };
+  if (loaded.file !== undefined) {
+    return { file: loaded.file, demo: false, config: applyOverrides(loaded.config, overrides), upstreams: loaded.upstreams, warnings: loaded.warnings };
+  }
+  const config = applyOverrides(GatewayConfigSchema.parse({ mcpServers: demoServers() }), overrides);
+  return { file: undefined, demo: true, config, upstreams: toUpstreams(config, { env }), warnings: loaded.warnings };
+}

@@ -1,0 +1,19 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Gateway } from '../gateway/gateway.js';
+
+/**
+ * Serves one MCP session over this process's stdin/stdout, for clients that launch the gateway as a command
+ * (Claude Desktop, Cursor). Nothing else may write to stdout: logs go to stderr. Resolves when stdin closes.
+ */
+export async function serveStdio(gateway: Gateway): Promise<void> {
+  const { server, dispose } = gateway.openSession();
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    process.stdin.once('end', () => resolve());
+  });
+  await server.connect(transport);
+  await closed;
+  dispose();
+  await server.close().catch(() => undefined);
+}
