@@ -34,7 +34,11 @@ function parseJson(file: string, text: string): unknown {
   } catch (error) {
     const offset = jsonErrorOffset(json, error);
     const { line, column } = lineAndColumn(text, offset);
-    const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '');
+    const message = (error as Error).message;
+    // V8's "Unexpected token" message quotes the whole document; naming the character is enough.
+    const reason = message.startsWith('Unexpected token')
+      ? `Unexpected character ${JSON.stringify(json[offset] ?? '')}`
+      : message.replace(/ in JSON at position \d+.*$/s, '');
     throw new LocalmcpError(
       ErrorCodes.CONFIG_PARSE_FAILED,
       `Cannot parse ${file}: ${reason} at line ${line}, column ${column}`,

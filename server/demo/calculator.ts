@@ -20,18 +20,24 @@ export class CalculationError extends Error {
   }
 }
 
-const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E };
+type MathFunction = { arity: [number, number]; apply: (...xs: number[]) => number };
 
-// Arity is [min, max]; checked here so `sqrt(1, 2)` is an error instead of silently ignoring an argument.
-const FUNCTIONS: Record<string, { arity: [number, number]; apply: (...xs: number[]) => number }> = {
-  sqrt: { arity: [1, 1], apply: (x) => Math.sqrt(x) },
-  abs: { arity: [1, 1], apply: (x) => Math.abs(x) },
-  round: { arity: [1, 1], apply: (x) => Math.round(x) },
-  floor: { arity: [1, 1], apply: (x) => Math.floor(x) },
-  ceil: { arity: [1, 1], apply: (x) => Math.ceil(x) },
-  min: { arity: [1, Infinity], apply: (...xs) => Math.min(...xs) },
-  max: { arity: [1, Infinity], apply: (...xs) => Math.max(...xs) },
-};
+// Maps, not object literals: a lookup of `constructor` or `toString` in a literal finds Object.prototype.
+const CONSTANTS = new Map([
+  ['pi', Math.PI],
+  ['e', Math.E],
+]);
+
+// Arity is [min, max]; checked so `sqrt(1, 2)` is an error instead of silently ignoring an argument.
+const FUNCTIONS = new Map<string, MathFunction>([
+  ['sqrt', { arity: [1, 1], apply: (x) => Math.sqrt(x) }],
+  ['abs', { arity: [1, 1], apply: (x) => Math.abs(x) }],
+  ['round', { arity: [1, 1], apply: (x) => Math.round(x) }],
+  ['floor', { arity: [1, 1], apply: (x) => Math.floor(x) }],
+  ['ceil', { arity: [1, 1], apply: (x) => Math.ceil(x) }],
+  ['min', { arity: [1, Infinity], apply: (...xs) => Math.min(...xs) }],
+  ['max', { arity: [1, Infinity], apply: (...xs) => Math.max(...xs) }],
+]);
 
 const NUMBER = /\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -112,14 +118,14 @@ class Parser {
     if (name === undefined) {
       throw this.error(this.pos >= this.src.length ? 'unexpected end of expression' : `unexpected '${this.src[this.pos]}'`);
     }
-    const fn = FUNCTIONS[name.toLowerCase()];
+    const fn = FUNCTIONS.get(name.toLowerCase());
     if (fn && this.peek() === '(') return this.call(name, fn, start);
-    const constant = CONSTANTS[name.toLowerCase()];
+    const constant = CONSTANTS.get(name.toLowerCase());
     if (constant !== undefined) return constant;
     throw new CalculationError(fn ? `function '${name}' needs parentheses` : `unknown name '${name}'`, start + 1);
   }
 
-  private call(name: string, fn: (typeof FUNCTIONS)[string], start: number): number {
+  private call(name: string, fn: MathFunction, start: number): number {
     this.expect('(');
     const args = [this.expression()];
     while (this.peek() === ',') {

@@ -116,7 +116,7 @@ test('no config file found => file undefined, all defaults, no upstreams', async
   t.is(loaded.config.gateway.port, 7420);
 });
 
-test('localmcp.yaml is preferred over localmcp.yml and localmcp.json; LOCALMCP_CONFIG over both', async (t) => {
+test('localmcp.yml is preferred over localmcp.json, and LOCALMCP_CONFIG over both', async (t) => {
   const dir = await tempDir(t, {
     'localmcp.yml': 'gateway: { port: 1111 }',
     'localmcp.json': '{ "gateway": { "port": 2222 } }',
