@@ -83,7 +83,8 @@ function resolve(expression: string, ctx: InterpolationContext, at: PropertyKey[
   const name = split === -1 ? body : body.slice(0, split);
   const fallback = split === -1 ? undefined : body.slice(split + 2);
   if (!VAR_NAME.test(name)) {
-    const message = `unsupported variable \${${expression}}; supported forms are ${SUPPORTED} (write $$ for a literal $)`;
+    const message =
+      `unsupported variable \${${expression}}; supported forms are ${SUPPORTED} ` + '(write $$ for a literal $)';
     throw configInvalidError(ctx.file, [{ path: formatPath(at), message }]);
   }
   const value = ctx.env[name] ?? ctx.dotenv[name];

@@ -29,16 +29,20 @@ function parseJson(file: string, text: string): unknown {
   // VS Code's mcp.json is JSONC (comments, trailing commas), so those are blanked out first. Blanking keeps
   // every other character at its offset, so error positions still point into the original text.
   const json = stripJsonc(text);
+  if (json.trim() === '') return {};
   try {
     return JSON.parse(json);
   } catch (error) {
-    const offset = jsonErrorOffset(json, error);
-    const { line, column } = lineAndColumn(text, offset);
     const message = (error as Error).message;
-    // V8's "Unexpected token" message quotes the whole document; naming the character is enough.
-    const reason = message.startsWith('Unexpected token')
-      ? `Unexpected character ${JSON.stringify(json[offset] ?? '')}`
-      : message.replace(/ in JSON at position \d+.*$/s, '');
+    let offset = jsonErrorOffset(json, error);
+    let reason = message.replace(/ at position \d+.*$/s, '').replace(/ in JSON$/, '');
+    if (message.startsWith('Unexpected token')) {
+      // V8 quotes the whole document here and points past a bad word (`tru`); name the word instead.
+      const word = wordAround(json, offset);
+      offset = word.start;
+      reason = `Unexpected ${JSON.stringify(word.text)}`;
+    }
+    const { line, column } = lineAndColumn(text, offset);
     throw new LocalmcpError(
       ErrorCodes.CONFIG_PARSE_FAILED,
       `Cannot parse ${file}: ${reason} at line ${line}, column ${column}`,
@@ -70,6 +74,20 @@ function jsonErrorOffset(json: string, error: unknown): number {
     else low = mid + 1;
   }
   return Math.min(low, Math.max(json.length - 1, 0));
+}
+
+const DELIMITER = /[\s{}[\],:"]/;
+
+// The run of non-delimiter characters at `offset`, or ending just before it; else the character itself.
+function wordAround(json: string, offset: number): { start: number; text: string } {
+  const isDelimiter = (i: number) => DELIMITER.test(json[i] ?? ' ');
+  let end = offset;
+  if (isDelimiter(end) && end > 0 && !isDelimiter(end - 1)) end--; // V8 stopped just past the word
+  if (isDelimiter(end)) return { start: offset, text: json[offset] ?? '' };
+  let start = end;
+  while (start > 0 && !isDelimiter(start - 1)) start--;
+  while (end < json.length && !isDelimiter(end)) end++;
+  return { start, text: json.slice(start, end) };
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

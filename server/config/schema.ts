@@ -12,7 +12,8 @@ const ms = (min: number) => intField(min, MAX_MS, `an integer number of millisec
 
 // Plugin ids are "kind:name" (search:hnsw); a name may be an npm package name, scope included.
 const PLUGIN_ID = /^[a-z][a-z0-9-]*:[A-Za-z0-9@/._-]+$/;
-const pluginId = () => z.string(expected('a plugin id "kind:name"')).regex(PLUGIN_ID, expected('a plugin id "kind:name"'));
+const pluginIdMessage = expected('a plugin id "kind:name"');
+const pluginId = () => z.string(pluginIdMessage).regex(PLUGIN_ID, pluginIdMessage);
 
 const GatewaySchema = z.object(
   {

@@ -80,7 +80,10 @@ export const ServerConfigSchema = z
       headers: stringMap('a map of header names to values').default({}),
       enabled: booleanField().optional(),
       disabled: booleanField().optional(), // Cline, Roo
-      namespace: z.string(expected('a string')).regex(NAMESPACE_PATTERN, expected('letters, digits, "_" or "-"')).optional(),
+      namespace: z
+        .string(expected('a string'))
+        .regex(NAMESPACE_PATTERN, expected('letters, digits, "_" or "-"'))
+        .optional(),
       description: z.string(expected('a string')).optional(),
       tools: ToolFilterSchema.prefault({}),
       timeout: positiveNumberField('a positive number of seconds').optional(), // Cline: request timeout in seconds

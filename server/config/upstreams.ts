@@ -24,7 +24,9 @@ export interface ToUpstreamsOptions {
 export function toUpstreams(config: GatewayConfig, options: ToUpstreamsOptions = {}): UpstreamConfig[] {
   const baseDir = options.baseDir ?? process.cwd();
   const env = options.env ?? process.env;
-  return Object.entries(config.mcpServers).map(([name, server]) => toUpstream(name, server, baseDir, env, options.file));
+  return Object.entries(config.mcpServers).map(([name, server]) =>
+    toUpstream(name, server, baseDir, env, options.file),
+  );
 }
 
 function toUpstream(

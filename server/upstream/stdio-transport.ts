@@ -50,7 +50,7 @@ export class ProcessStdioTransport implements Transport {
         shell: false,
       });
       this.child = child;
-      this.exited = new Promise((done) => child.once('close', () => done()));
+      this.exited = new Promise((done) => child.once('exit', () => done()));
       child.once('error', (error) => {
         reject(error);
         this.onerror?.(error);
@@ -59,13 +59,16 @@ export class ProcessStdioTransport implements Transport {
         if (child.pid !== undefined) trackGroup(child.pid);
         resolve();
       });
-      child.once('close', (code, signal) => {
+      // 'exit', not 'close': 'close' waits until every holder of the pipes has exited, and a background
+      // process the server left (or a stuck grandchild) would hold them forever. When the leader exits, the
+      // rest of its group goes too, and only then is the session reported closed.
+      child.once('exit', (code, signal) => {
         if (!this.closing) {
           this.options.stderrTail.push(`[localmcp] process exited (${signal ?? `code ${code}`})\n`);
         }
         this.child = undefined;
-        if (child.pid !== undefined) void endGroup(child.pid, 500);
-        this.onclose?.();
+        const ended = child.pid !== undefined ? endGroup(child.pid, 500) : Promise.resolve();
+        void ended.then(() => this.onclose?.());
       });
       child.stdin?.on('error', (error) => this.onerror?.(error));
       child.stdout?.on('data', (chunk: Buffer) => {

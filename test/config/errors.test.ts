@@ -41,10 +41,13 @@ test('a YAML syntax error is CONFIG_PARSE_FAILED with file and line number', asy
 });
 
 test('a JSON syntax error has line and column, also when V8 gives no position', async (t) => {
-  const dir = await tempDir(t, { 'a.json': '{\n  "mcpServers": {\n    "x": tru\n  }\n}', 'b.json': '{\n\n  "a": 1 "b"\n}' });
+  const dir = await tempDir(t, {
+    'a.json': '{\n  "mcpServers": {\n    "x": tru\n  }\n}',
+    'b.json': '{\n\n  "a": 1 "b"\n}',
+  });
   const a = await t.throwsAsync(loadConfig({ path: 'a.json', cwd: dir, env: {} }));
   t.like(a, { code: ErrorCodes.CONFIG_PARSE_FAILED });
-  t.regex(a?.message ?? '', /a\.json: .* at line 3, column \d+$/);
+  t.true(a?.message.endsWith('a.json: Unexpected "tru" at line 3, column 10'), a?.message);
   const b = await t.throwsAsync(loadConfig({ path: 'b.json', cwd: dir, env: {} }));
   t.like((b as LocalmcpError).data, { line: 3, column: 10 });
 });
@@ -66,7 +69,9 @@ test('a server with both command and url, or neither, is an error naming the ser
 });
 
 test('a type that contradicts command/url is an error', (t) => {
-  const error = configError(t, { mcpServers: { a: { type: 'sse', command: 'x' }, b: { type: 'stdio', url: 'http://h' } } });
+  const error = configError(t, {
+    mcpServers: { a: { type: 'sse', command: 'x' }, b: { type: 'stdio', url: 'http://h' } },
+  });
   t.regex(error.message, /mcpServers\.a: type "sse" needs "url"/);
   t.regex(error.message, /mcpServers\.b: type "stdio" needs "command"/);
 });

@@ -43,7 +43,8 @@ test('a missing variable is CONFIG_ENV_MISSING naming the file, field path and v
 });
 
 test('${input:x} is a clear error saying input variables are unsupported and suggesting ${VAR}', (t) => {
-  const raw = { servers: { s: { url: 'https://x.example/mcp', headers: { Authorization: 'Bearer ${input:api-key}' } } } };
+  const headers = { Authorization: 'Bearer ${input:api-key}' };
+  const raw = { servers: { s: { url: 'https://x.example/mcp', headers } } };
   const error = t.throws(() => parseConfig(raw, { file: 'mcp.json', env: {} }));
   t.like(error, { code: ErrorCodes.CONFIG_ENV_MISSING });
   t.regex(error?.message ?? '', /^mcp\.json: servers\.s\.headers\.Authorization: .*input variables are not supported/);
@@ -51,7 +52,13 @@ test('${input:x} is a clear error saying input variables are unsupported and sug
 });
 
 test('$$ and \\${ write literals; ${userHome} and ${workspaceFolder} expand', (t) => {
-  const raw = server({ A: 'cost $$5', B: '\\${NOT_A_VAR}', C: '$${ALSO_NOT}', D: '${userHome}/x', E: '${workspaceFolder}' });
+  const raw = server({
+    A: 'cost $$5',
+    B: '\\${NOT_A_VAR}',
+    C: '$${ALSO_NOT}',
+    D: '${userHome}/x',
+    E: '${workspaceFolder}',
+  });
   const env = envOf(raw, { file: '/proj/.vscode/mcp.json', env: { HOME: '/home/me' } });
   t.deepEqual(env, { A: 'cost $5', B: '${NOT_A_VAR}', C: '${ALSO_NOT}', D: '/home/me/x', E: '/proj' });
   t.is(envOf(server({ E: '${workspaceFolder}' }), { file: '/proj/localmcp.yaml', env: {} })?.E, '/proj');

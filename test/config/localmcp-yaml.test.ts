@@ -129,12 +129,15 @@ test('localmcp.yml is preferred over localmcp.json, and LOCALMCP_CONFIG over bot
 });
 
 test('every spelling of type maps to a transport; no type means stdio for command, http for url', (t) => {
-  const transport = (server: object) => toUpstreams(GatewayConfigSchema.parse({ mcpServers: { s: server } }))[0]?.transport;
+  const transport = (server: object) =>
+    toUpstreams(GatewayConfigSchema.parse({ mcpServers: { s: server } }))[0]?.transport;
   const url = 'https://example.com/mcp';
   t.is(transport({ command: 'x' }), 'stdio');
   t.is(transport({ type: 'stdio', command: 'x' }), 'stdio');
   t.is(transport({ url }), 'http');
-  for (const type of ['http', 'streamable-http', 'streamableHttp', 'streamable_http']) t.is(transport({ type, url }), 'http');
+  for (const type of ['http', 'streamable-http', 'streamableHttp', 'streamable_http']) {
+    t.is(transport({ type, url }), 'http', type);
+  }
   t.is(transport({ type: 'sse', url }), 'sse');
   t.false(ServerConfigSchema.safeParse({ type: 'websocket', url }).success);
 });
