@@ -1,10 +1,11 @@
 // Run as a child process by cli.test.ts (`node --import tsx test/plugins/load-installed-plugins.ts`) with
 // LOCALMCP_DATA_DIR pointing at a temporary data dir: it does what `localmcp serve` does at start-up (oclif config
-// -> candidates -> loader) and prints the candidates, the statuses and one search through the loaded plugin as JSON.
+// -> candidates -> loader), from the built dist/ that the CLI runs, and prints the candidates, the statuses and
+// one search through the loaded plugin as JSON.
 import { fileURLToPath } from 'node:url';
 import { Config } from '@oclif/core';
-import { pluginCandidatesFromOclif } from '../../cli/plugin-candidates.js';
-import { loadPlugins } from '../../server/plugins/index.js';
+import { pluginCandidatesFromOclif } from '../../dist/cli/plugin-candidates.js';
+import { loadPlugins } from '../../dist/server/plugins/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const config = await Config.load({ root: repoRoot });
