@@ -23,7 +23,8 @@ export function pluginCandidateFromManifest(
     return {
       ...base,
       entry: join(root, 'package.json'),
-      problem: 'package.json field "localmcp.plugin" must be the relative path of the plugin module, e.g. "./dist/index.js"',
+      problem:
+        'package.json field "localmcp.plugin" must be the relative path of the plugin module, e.g. "./dist/index.js"',
     };
   }
   return { ...base, entry: resolve(root, plugin) };
@@ -63,10 +64,14 @@ export async function findLocalPlugins(dir: string): Promise<PluginCandidate[]> 
   try {
     entries = await readdir(root, { withFileTypes: true });
   } catch (error) {
-    throw new LocalmcpError(ErrorCodes.PLUGIN_LOAD_FAILED, `plugin directory ${root} cannot be read: ${errorMessage(error)}`, {
-      cause: error,
-      data: { path: root },
-    });
+    throw new LocalmcpError(
+      ErrorCodes.PLUGIN_LOAD_FAILED,
+      `plugin directory ${root} cannot be read: ${errorMessage(error)}`,
+      {
+        cause: error,
+        data: { path: root },
+      },
+    );
   }
   const self = await readPluginCandidate(root, 'local');
   if (self) return [self];

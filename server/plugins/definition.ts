@@ -87,9 +87,16 @@ export function parseOptions(def: PluginDefinition, id: string, value: unknown):
 /** Checks what create() returned has the methods its kind needs. */
 export function checkInstance(kind: PluginKind, id: string, instance: unknown): void {
   if (typeof instance !== 'object' || instance === null) {
-    throw new PluginError(ErrorCodes.PLUGIN_INVALID, id, 'create', `create() returned ${String(instance)}, not an object`);
+    throw new PluginError(
+      ErrorCodes.PLUGIN_INVALID,
+      id,
+      'create',
+      `create() returned ${String(instance)}, not an object`,
+    );
   }
-  const missing = (REQUIRED_METHODS[kind] ?? []).filter((m) => typeof (instance as Record<string, unknown>)[m] !== 'function');
+  const missing = (REQUIRED_METHODS[kind] ?? []).filter(
+    (m) => typeof (instance as Record<string, unknown>)[m] !== 'function',
+  );
   if (missing.length > 0) {
     throw new PluginError(
       ErrorCodes.PLUGIN_INVALID,

@@ -58,7 +58,10 @@ function reasonOf(error: PluginError): string {
  * PLUGIN_REQUIRED_MISSING when no candidate provides a required id; plugins already created are closed first.
  * When two candidates define the same id the first wins and the other is recorded as failed.
  */
-export async function loadPlugins(candidates: readonly PluginCandidate[], options: LoadPluginsOptions): Promise<PluginRegistry> {
+export async function loadPlugins(
+  candidates: readonly PluginCandidate[],
+  options: LoadPluginsOptions,
+): Promise<PluginRegistry> {
   const { logger } = options;
   const required = new Set(options.required ?? []);
   const disabled = new Set(options.disabled ?? []);
@@ -70,7 +73,10 @@ export async function loadPlugins(candidates: readonly PluginCandidate[], option
   const fail = (slot: Slot, error: PluginError): void => {
     slot.failure = error;
     slot.status = { ...slot.status, status: 'failed', error: error.message };
-    logger.warn({ plugin: error.plugin, package: slot.status.package, hook: error.hook, code: error.code }, error.message);
+    logger.warn(
+      { plugin: error.plugin, package: slot.status.package, hook: error.hook, code: error.code },
+      error.message,
+    );
   };
   const skip = (pkg: string, id: string | undefined): Slot => {
     logger.info({ plugin: id ?? pkg, package: pkg }, 'plugin disabled by the config');
@@ -85,18 +91,24 @@ export async function loadPlugins(candidates: readonly PluginCandidate[], option
   const slots: Slot[] = [];
   const toCreate: Array<{ slot: Slot; def: PluginDefinition }> = [];
   const claimedBy = new Map<string, string>();
-  candidates.forEach((candidate, index) => {
+  for (const [index, candidate] of candidates.entries()) {
     const pkg = candidate.packageName;
     const result = imported[index];
-    if (result === undefined) return void slots.push(skip(pkg, undefined));
+    if (result === undefined) {
+      slots.push(skip(pkg, undefined));
+      continue;
+    }
     if ('error' in result) {
       const slot: Slot = { status: { package: pkg, status: 'failed', required: isRequired(pkg) } };
       fail(slot, result.error);
-      return void slots.push(slot);
+      slots.push(slot);
+      continue;
     }
     for (const value of result.definitions) {
       const described = describedId(value);
-      const slot: Slot = { status: { ...idFields(described), package: pkg, status: 'failed', required: isRequired(pkg, described) } };
+      const slot: Slot = {
+        status: { ...idFields(described), package: pkg, status: 'failed', required: isRequired(pkg, described) },
+      };
       slots.push(slot);
       let def: PluginDefinition;
       try {
@@ -114,14 +126,23 @@ export async function loadPlugins(candidates: readonly PluginCandidate[], option
       if (owner !== undefined) {
         // The id is provided by the first package; this copy fails only if its own package is required.
         slot.status.required = required.has(pkg);
-        const where = owner === pkg ? `${pkg} defines it twice` : `${owner} already provides it, so the one in ${pkg} is ignored`;
-        fail(slot, new PluginError(ErrorCodes.PLUGIN_INVALID, id, 'load', `duplicate plugin id: ${where}; uninstall one of them`));
+        const where =
+          owner === pkg ? `${pkg} defines it twice` : `${owner} already provides it, so the one in ${pkg} is ignored`;
+        fail(
+          slot,
+          new PluginError(
+            ErrorCodes.PLUGIN_INVALID,
+            id,
+            'load',
+            `duplicate plugin id: ${where}; uninstall one of them`,
+          ),
+        );
         continue;
       }
       claimedBy.set(id, pkg);
       toCreate.push({ slot, def });
     }
-  });
+  }
 
   await Promise.all(
     toCreate.map(async ({ slot, def }) => {
@@ -150,7 +171,7 @@ export async function loadPlugins(candidates: readonly PluginCandidate[], option
     metrics,
     controller,
   });
-  const problem = requiredProblem(required, slots, reasonOf);
+  const problem = requiredProblem(required, slots);
   if (problem) {
     await registry.close();
     throw problem;
@@ -188,14 +209,14 @@ async function createInstance(def: PluginDefinition, id: string, rawOptions: unk
 }
 
 /** The error that stops start-up because of `required`, or undefined. */
-function requiredProblem(required: ReadonlySet<string>, slots: readonly Slot[], reason: (e: PluginError) => string) {
+function requiredProblem(required: ReadonlySet<string>, slots: readonly Slot[]): PluginError | undefined {
   const failed = slots.filter((s) => s.status.required && s.status.status !== 'loaded');
   const missing = [...required].filter((r) => !slots.some((s) => s.status.id === r || s.status.package === r));
   const missingNote = missing.length > 0 ? `; also required but not installed: ${missing.join(', ')}` : '';
   const first = failed[0];
   if (first) {
     const others = failed.slice(1).map((s) => s.status.error ?? `${s.status.id ?? s.status.package} is disabled`);
-    const why = first.failure ? `failed: ${reason(first.failure)}` : 'is also disabled by it';
+    const why = first.failure ? `failed: ${reasonOf(first.failure)}` : 'is also disabled by it';
     return new PluginError(
       ErrorCodes.PLUGIN_LOAD_FAILED,
       first.status.id ?? first.status.package,
@@ -209,7 +230,9 @@ function requiredProblem(required: ReadonlySet<string>, slots: readonly Slot[], 
   const brokenPackages = slots.filter((s) => s.failure && s.status.id === undefined).map((s) => s.status.error);
   const hint =
     '; install the package that provides it with `localmcp plugins install <package>`' +
-    (brokenPackages.length > 0 ? `; these plugin packages failed before saying what they provide: ${brokenPackages.join('; ')}` : '');
+    (brokenPackages.length > 0
+      ? `; these plugin packages failed before saying what they provide: ${brokenPackages.join('; ')}`
+      : '');
   return new PluginError(
     ErrorCodes.PLUGIN_REQUIRED_MISSING,
     absent,

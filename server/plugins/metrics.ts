@@ -61,7 +61,15 @@ export class PluginMetricsStore {
       sample.min = Math.min(sample.min, value);
       sample.max = Math.max(sample.max, value);
     } else {
-      this.#observations.set(key, { plugin, name, labels: { ...labels }, count: 1, sum: value, min: value, max: value });
+      this.#observations.set(key, {
+        plugin,
+        name,
+        labels: { ...labels },
+        count: 1,
+        sum: value,
+        min: value,
+        max: value,
+      });
     }
   }
 

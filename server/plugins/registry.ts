@@ -88,7 +88,10 @@ export class PluginRegistry {
           await instance.close();
         } catch (error) {
           const wrapped = wrapPluginError(plugin.id, 'close', error);
-          this.#logger.warn({ plugin: plugin.id, package: plugin.package, hook: 'close', code: wrapped.code }, wrapped.message);
+          this.#logger.warn(
+            { plugin: plugin.id, package: plugin.package, hook: 'close', code: wrapped.code },
+            wrapped.message,
+          );
         }
       }),
     );

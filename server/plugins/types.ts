@@ -33,4 +33,3 @@ export interface PluginStatus {
   /** True when the config requires it, so its failure stops the gateway. */
   required: boolean;
 }
-

@@ -54,7 +54,10 @@ test('findLocalPlugins: a folder of plugin packages, sorted, skipping non-plugin
   );
 
   const one = await findLocalPlugins(join(pluginFixturesDir, 'good-plugin'));
-  t.deepEqual(one.map((c) => c.packageName), ['localmcp-plugin-fixture-good']);
+  t.deepEqual(
+    one.map((c) => c.packageName),
+    ['localmcp-plugin-fixture-good'],
+  );
 });
 
 test('findLocalPlugins: a configured directory that does not exist is an error, not an empty list', async (t) => {

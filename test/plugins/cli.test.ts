@@ -71,7 +71,11 @@ test('plugins install file:<tgz> installs into the data dir; serve finds and loa
     [{ packageName, version: '1.0.0', root: installedRoot, entry: join(installedRoot, 'index.js'), source: 'user' }],
   );
   t.deepEqual(report.statuses.find((s) => s.package === packageName)?.status, 'loaded');
-  t.deepEqual(report.hits?.map((h) => h.id), ['notes__add'], 'the installed plugin answers a search');
+  t.deepEqual(
+    report.hits?.map((h) => h.id),
+    ['notes__add'],
+    'the installed plugin answers a search',
+  );
 
   const uninstall = await runCli(dataDir, ['plugins', 'uninstall', packageName]);
   t.is(uninstall.code, 0, describeRun('plugins uninstall', uninstall));
@@ -82,7 +86,10 @@ test('plugins install file:<tgz> installs into the data dir; serve finds and loa
     oclif: { plugins: unknown[] };
   };
   t.deepEqual([userPjson.dependencies, userPjson.oclif.plugins], [{}, []]);
-  t.deepEqual((await loadInstalled(dataDir)).candidates.filter((c) => c.packageName === packageName), []);
+  t.deepEqual(
+    (await loadInstalled(dataDir)).candidates.filter((c) => c.packageName === packageName),
+    [],
+  );
 });
 
 test('a plugin whose module throws installs, leaves the CLI working, and is reported as failed at load', async (t) => {
@@ -90,12 +97,15 @@ test('a plugin whose module throws installs, leaves the CLI working, and is repo
   await installFixturePlugin(dataDir, 'throwing-plugin');
   t.true((await listPlugins(dataDir)).some((p) => p.name === 'localmcp-plugin-fixture-throws'));
   const report = await loadInstalled(dataDir);
-  t.deepEqual(report.statuses.find((s) => s.package === 'localmcp-plugin-fixture-throws'), {
-    package: 'localmcp-plugin-fixture-throws',
-    status: 'failed',
-    error: '[plugin localmcp-plugin-fixture-throws] load: boom at load',
-    required: false,
-  });
+  t.deepEqual(
+    report.statuses.find((s) => s.package === 'localmcp-plugin-fixture-throws'),
+    {
+      package: 'localmcp-plugin-fixture-throws',
+      status: 'failed',
+      error: '[plugin localmcp-plugin-fixture-throws] load: boom at load',
+      required: false,
+    },
+  );
 });
 
 test('plugins link <dir> makes a link candidate rooted at the directory', async (t) => {
@@ -109,7 +119,10 @@ test('plugins link <dir> makes a link candidate rooted at the directory', async 
   const candidate = report.candidates.find((c) => c.packageName === 'localmcp-plugin-fixture-good');
   t.is(candidate?.source, 'link');
   t.is(candidate?.root, fixtureRoot);
-  t.deepEqual(report.hits?.map((h) => h.id), ['notes__add']);
+  t.deepEqual(
+    report.hits?.map((h) => h.id),
+    ['notes__add'],
+  );
 
   const unlink = await runCli(dataDir, ['plugins', 'uninstall', 'localmcp-plugin-fixture-good']);
   t.is(unlink.code, 0, describeRun('plugins uninstall (link)', unlink));

@@ -67,7 +67,13 @@ export async function tempPluginPackage(
 ): Promise<PluginCandidate> {
   const root = join(await tempDir(), name);
   await mkdir(root, { recursive: true });
-  const pjson = { name, version: '0.0.1', type: 'module', oclif: {}, localmcp: options.localmcp ?? { plugin: './index.js' } };
+  const pjson = {
+    name,
+    version: '0.0.1',
+    type: 'module',
+    oclif: {},
+    localmcp: options.localmcp ?? { plugin: './index.js' },
+  };
   await writeFile(join(root, 'package.json'), JSON.stringify(pjson, null, 2));
   await writeFile(join(root, 'index.js'), source);
   const candidate = await readPluginCandidate(root, 'local');
@@ -111,9 +117,17 @@ export function isolatedCliEnv(dataDir: string): NodeJS.ProcessEnv {
 }
 
 /** Runs a command to its end (killed after `timeoutMs`, so a test never hangs) and collects its output. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+) {
   return new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? repoRoot,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -135,7 +149,10 @@ export function run(command: string, args: string[], options: { cwd?: string; en
 
 /** `node cli/bin/run.js ...args` with the isolated env of `dataDir`. */
 export function runCli(dataDir: string, args: string[], timeoutMs?: number): Promise<RunResult> {
-  return run(process.execPath, [cliBin, ...args], { env: isolatedCliEnv(dataDir), ...(timeoutMs ? { timeoutMs } : {}) });
+  return run(process.execPath, [cliBin, ...args], {
+    env: isolatedCliEnv(dataDir),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
 }
 
 /** Describes a finished process for an assertion message. */
@@ -144,7 +161,11 @@ export function describeRun(what: string, result: RunResult): string {
 }
 
 /** `npm pack` of a fixture plugin into `destination`; returns the tarball's absolute path. */
-export async function packFixturePlugin(fixture: FixturePlugin, destination: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function packFixturePlugin(
+  fixture: FixturePlugin,
+  destination: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   const result = await run('npm', ['pack', '--json', '--pack-destination', destination], {
     cwd: join(pluginFixturesDir, fixture),
     env,
@@ -172,7 +193,10 @@ export interface InstalledFixturePlugin {
  * the install fails. The `file:` prefix is needed: plugin-plugins 5.5.2 takes an argument containing `/` but no
  * `:` for a GitHub `owner/repo` slug, so a bare tarball path would be fetched from github.com.
  */
-export async function installFixturePlugin(dataDir: string, fixture: FixturePlugin = 'good-plugin'): Promise<InstalledFixturePlugin> {
+export async function installFixturePlugin(
+  dataDir: string,
+  fixture: FixturePlugin = 'good-plugin',
+): Promise<InstalledFixturePlugin> {
   const env = isolatedCliEnv(dataDir);
   const packDir = join(dirname(dataDir), `${basename(dataDir)}-packs`);
   await mkdir(packDir, { recursive: true });

@@ -45,7 +45,10 @@ test('the good plugin loads and is usable through the registry; broken ones are 
     (await search!.search('note', { limit: 10 })).map((h) => h.id),
     ['notes__add'],
   );
-  t.deepEqual(registry.list('search').map((p) => p.id), ['search:fixture']);
+  t.deepEqual(
+    registry.list('search').map((p) => p.id),
+    ['search:fixture'],
+  );
   t.deepEqual(registry.list('embedder'), []);
 
   const statuses = registry.statuses();
@@ -70,13 +73,10 @@ test('the good plugin loads and is usable through the registry; broken ones are 
 
   // Each failure is logged at warn by name and hook, and the message carries no stack.
   const warnings = logger.records.filter((r) => r.level === 'warn');
-  t.deepEqual(
-    warnings.map((w) => [w.fields['plugin'], w.fields['hook']]).sort(),
-    [
-      ['localmcp-plugin-fixture-throws', 'load'],
-      ['search:create-throws', 'create'],
-    ],
-  );
+  t.deepEqual(warnings.map((w) => [w.fields['plugin'], w.fields['hook']]).sort(), [
+    ['localmcp-plugin-fixture-throws', 'load'],
+    ['search:create-throws', 'create'],
+  ]);
   for (const w of warnings) t.notRegex(w.message ?? '', /\n\s+at /);
   await registry.close();
 });
@@ -89,7 +89,11 @@ test('the plugin gets a ctx: child logger, metrics under its id, its own cache n
   const search = registry.get('search', 'fixture') as FixtureSearch;
 
   t.is(search.fixtureState.id, 'search:fixture');
-  t.deepEqual(search.fixtureState.options, { caseSensitive: false }, 'no configured options: the schema defaults apply');
+  t.deepEqual(
+    search.fixtureState.options,
+    { caseSensitive: false },
+    'no configured options: the schema defaults apply',
+  );
   const created = logger.records.find((r) => r.message === 'fixture search created');
   t.deepEqual(created?.bindings, { plugin: 'search:fixture' });
 
@@ -112,7 +116,10 @@ test('the plugin gets a ctx: child logger, metrics under its id, its own cache n
 
 test('configured options reach create(); invalid ones fail at hook options with path: message', async (t) => {
   const good = await fixtureCandidate('good-plugin');
-  const ok = await loadPlugins([good], { logger: captureLogger(), options: { 'search:fixture': { caseSensitive: true } } });
+  const ok = await loadPlugins([good], {
+    logger: captureLogger(),
+    options: { 'search:fixture': { caseSensitive: true } },
+  });
   const search = ok.get('search', 'fixture')!;
   await search.index(tools);
   t.deepEqual(await search.search('note', { limit: 5 }), [], 'case-sensitive: "note" does not match "Note"');
@@ -136,7 +143,9 @@ test('a required plugin that fails rejects loadPlugins with PLUGIN_LOAD_FAILED n
                         close: async () => { globalThis.closedByTest = (globalThis.closedByTest ?? 0) + 1; } }) };`,
   );
   const candidates = [closes, await fixtureCandidate('create-throws-plugin')];
-  const error = await rejection(loadPlugins(candidates, { logger: captureLogger(), required: ['search:create-throws'] }));
+  const error = await rejection(
+    loadPlugins(candidates, { logger: captureLogger(), required: ['search:create-throws'] }),
+  );
   t.true(isLocalmcpError(error));
   t.is(error.code, ErrorCodes.PLUGIN_LOAD_FAILED);
   t.is(error.plugin, 'search:create-throws');
@@ -146,7 +155,10 @@ test('a required plugin that fails rejects loadPlugins with PLUGIN_LOAD_FAILED n
 
   // Required by package name, failing at import.
   const byPackage = await rejection(
-    loadPlugins([await fixtureCandidate('throwing-plugin')], { logger: captureLogger(), required: ['localmcp-plugin-fixture-throws'] }),
+    loadPlugins([await fixtureCandidate('throwing-plugin')], {
+      logger: captureLogger(),
+      required: ['localmcp-plugin-fixture-throws'],
+    }),
   );
   t.is(byPackage.code, ErrorCodes.PLUGIN_LOAD_FAILED);
   t.is(byPackage.plugin, 'localmcp-plugin-fixture-throws');
@@ -156,7 +168,9 @@ test('a required plugin that fails rejects loadPlugins with PLUGIN_LOAD_FAILED n
 
 test('a required id no candidate provides rejects with PLUGIN_REQUIRED_MISSING', async (t) => {
   const candidates = [await fixtureCandidate('good-plugin'), await fixtureCandidate('throwing-plugin')];
-  const error = await rejection(loadPlugins(candidates, { logger: captureLogger(), required: ['search:fixture', 'search:nope'] }));
+  const error = await rejection(
+    loadPlugins(candidates, { logger: captureLogger(), required: ['search:fixture', 'search:nope'] }),
+  );
   t.true(isLocalmcpError(error));
   t.is(error.code, ErrorCodes.PLUGIN_REQUIRED_MISSING);
   t.is(error.plugin, 'search:nope');
@@ -174,7 +188,10 @@ test('a plugin built for another api version fails, naming both versions', async
   const registry = await loadPlugins([future, await fixtureCandidate('good-plugin')], { logger });
   const status = statusOf(registry.statuses(), 'search:future');
   t.is(status?.status, 'failed');
-  t.regex(status?.error ?? '', /^\[plugin search:future\] load: built for plugin api version 2, but this localmcp speaks plugin api version 1/);
+  t.regex(
+    status?.error ?? '',
+    /^\[plugin search:future\] load: built for plugin api version 2, but this localmcp speaks plugin api version 1/,
+  );
   t.is(logger.records.find((r) => r.level === 'warn')?.fields['code'], ErrorCodes.PLUGIN_API_MISMATCH);
   t.truthy(registry.get('search', 'fixture'), 'the others load anyway');
 
@@ -185,10 +202,13 @@ test('a plugin built for another api version fails, naming both versions', async
 
 test('disabled plugins are not created; a disabled package is not even imported', async (t) => {
   const logger = captureLogger();
-  const registry = await loadPlugins([await fixtureCandidate('good-plugin'), await fixtureCandidate('throwing-plugin')], {
-    logger,
-    disabled: ['search:fixture', 'localmcp-plugin-fixture-throws'],
-  });
+  const registry = await loadPlugins(
+    [await fixtureCandidate('good-plugin'), await fixtureCandidate('throwing-plugin')],
+    {
+      logger,
+      disabled: ['search:fixture', 'localmcp-plugin-fixture-throws'],
+    },
+  );
   t.deepEqual(
     registry.statuses().map((s) => [s.id ?? s.package, s.status]),
     [
@@ -197,11 +217,21 @@ test('disabled plugins are not created; a disabled package is not even imported'
     ],
   );
   t.is(registry.get('search', 'fixture'), undefined);
-  t.false(logger.records.some((r) => r.message === 'fixture search created'), 'create() was not called');
-  t.false(logger.records.some((r) => r.level === 'warn'), 'the throwing module was not imported');
+  t.false(
+    logger.records.some((r) => r.message === 'fixture search created'),
+    'create() was not called',
+  );
+  t.false(
+    logger.records.some((r) => r.level === 'warn'),
+    'the throwing module was not imported',
+  );
 
   const error = await rejection(
-    loadPlugins([await fixtureCandidate('good-plugin')], { logger: captureLogger(), disabled: ['search:fixture'], required: ['search:fixture'] }),
+    loadPlugins([await fixtureCandidate('good-plugin')], {
+      logger: captureLogger(),
+      disabled: ['search:fixture'],
+      required: ['search:fixture'],
+    }),
   );
   t.is(error.code, ErrorCodes.PLUGIN_LOAD_FAILED);
   t.regex(error.message, /disabled/);
@@ -225,14 +255,22 @@ test('duplicate ids: the first candidate wins, the other is failed with both pac
   t.truthy((registry.get('search', 'fixture') as FixtureSearch).fixtureState, 'the registry holds the first');
   // Requiring the id is satisfied by the winner.
   await registry.close();
-  const ok = await loadPlugins([await fixtureCandidate('good-plugin'), impostor], { logger: captureLogger(), required: ['search:fixture'] });
+  const ok = await loadPlugins([await fixtureCandidate('good-plugin'), impostor], {
+    logger: captureLogger(),
+    required: ['search:fixture'],
+  });
   t.is(ok.statuses().length, 2);
   await ok.close();
 });
 
 test('modules that are not plugins, broken manifests and wrong instances fail by name', async (t) => {
-  const notAPlugin = await tempPluginPackage('localmcp-plugin-plain', `export default { kind: 'search', name: 'plain', create() {} };`);
-  const noEntry = await tempPluginPackage('localmcp-plugin-no-entry', `export default null;`, { localmcp: { plugin: 42 } });
+  const notAPlugin = await tempPluginPackage(
+    'localmcp-plugin-plain',
+    `export default { kind: 'search', name: 'plain', create() {} };`,
+  );
+  const noEntry = await tempPluginPackage('localmcp-plugin-no-entry', `export default null;`, {
+    localmcp: { plugin: 42 },
+  });
   const wrongShape = await tempPluginPackage(
     'localmcp-plugin-wrong-shape',
     `export default { ${marker}, apiVersion: 1, kind: 'search', name: 'wrong-shape', create: () => ({ index: async () => {} }) };`,
@@ -243,7 +281,10 @@ test('modules that are not plugins, broken manifests and wrong instances fail by
   );
   const registry = await loadPlugins([notAPlugin, noEntry, wrongShape, unknownKind], { logger: captureLogger() });
   const errors = registry.statuses().map((s) => s.error);
-  t.regex(errors[0] ?? '', /^\[plugin localmcp-plugin-plain\] load: the default export is not a plugin definition.*Symbol\.for\('localmcp\.plugin'\)/);
+  t.regex(
+    errors[0] ?? '',
+    /^\[plugin localmcp-plugin-plain\] load: the default export is not a plugin definition.*Symbol\.for\('localmcp\.plugin'\)/,
+  );
   t.regex(errors[1] ?? '', /^\[plugin localmcp-plugin-no-entry\] load: package\.json field "localmcp\.plugin" must be/);
   t.is(errors[2], '[plugin search:wrong-shape] create: a search plugin must have search()');
   t.regex(errors[3] ?? '', /^\[plugin teleporter:x\] load: unknown kind "teleporter"/);
@@ -258,10 +299,13 @@ test('a module may export an array of definitions', async (t) => {
      export default [def('one'), def('three')];`,
   );
   const registry = await loadPlugins([pair], { logger: captureLogger() });
-  t.deepEqual(registry.list('embedder').map((p) => [p.id, p.instance.dimensions]), [
-    ['embedder:one', 3],
-    ['embedder:three', 5],
-  ]);
+  t.deepEqual(
+    registry.list('embedder').map((p) => [p.id, p.instance.dimensions]),
+    [
+      ['embedder:one', 3],
+      ['embedder:three', 5],
+    ],
+  );
   await registry.close();
 });
 
@@ -277,9 +321,8 @@ test('close() calls every close(), logging a failing one by name and hook instea
   await t.notThrowsAsync(registry.close());
   t.true(search.fixtureState.closed);
   const warning = logger.records.find((r) => r.level === 'warn');
-  t.deepEqual([warning?.fields['plugin'], warning?.fields['hook'], warning?.message], [
-    'embedder:sticky',
-    'close',
-    '[plugin embedder:sticky] close: still busy',
-  ]);
+  t.deepEqual(
+    [warning?.fields['plugin'], warning?.fields['hook'], warning?.message],
+    ['embedder:sticky', 'close', '[plugin embedder:sticky] close: still busy'],
+  );
 });
