@@ -4,7 +4,7 @@ import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/s
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { endGroup, trackGroup } from './process-group.js';
-import { StderrTail } from './stderr-tail.js';
+import type { StderrTail } from './stderr-tail.js';
 
 export interface ProcessStdioOptions {
   command: string;
