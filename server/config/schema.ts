@@ -14,6 +14,12 @@ const ms = (min: number) => intField(min, MAX_MS, `an integer number of millisec
 const PLUGIN_ID = /^[a-z][a-z0-9-]*:[A-Za-z0-9@/._-]+$/;
 const pluginIdMessage = expected('a plugin id "kind:name"');
 const pluginId = () => z.string(pluginIdMessage).regex(PLUGIN_ID, pluginIdMessage);
+// `required` and `disabled` may also name the npm package, which covers every plugin it exports and is what a
+// user has at hand right after `localmcp plugins install <package>`.
+const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+const pluginRefMessage = expected('a plugin id "kind:name" or an npm package name');
+const pluginRef = () =>
+  z.string(pluginRefMessage).refine((v) => PLUGIN_ID.test(v) || PACKAGE_NAME.test(v), pluginRefMessage);
 
 const GatewaySchema = z.object(
   {
@@ -38,8 +44,8 @@ const GatewaySchema = z.object(
 
 const PluginsSchema = z.object(
   {
-    required: z.array(pluginId(), expected('array of plugin ids')).default([]),
-    disabled: z.array(pluginId(), expected('array of plugin ids')).default([]),
+    required: z.array(pluginRef(), expected('array of plugin ids or package names')).default([]),
+    disabled: z.array(pluginRef(), expected('array of plugin ids or package names')).default([]),
     // Options are checked later, by each plugin's own schema; here only their shape.
     options: z
       .record(pluginId(), z.record(z.string(), z.unknown(), expected('an options object')), expected('an object'))

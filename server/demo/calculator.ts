@@ -116,7 +116,9 @@ class Parser {
     if (number !== undefined) return Number(number);
     const name = this.match(NAME);
     if (name === undefined) {
-      throw this.error(this.pos >= this.src.length ? 'unexpected end of expression' : `unexpected '${this.src[this.pos]}'`);
+      throw this.error(
+        this.pos >= this.src.length ? 'unexpected end of expression' : `unexpected '${this.src[this.pos]}'`,
+      );
     }
     const fn = FUNCTIONS.get(name.toLowerCase());
     if (fn && this.peek() === '(') return this.call(name, fn, start);
@@ -135,9 +137,13 @@ class Parser {
     this.expect(')');
     const [min, max] = fn.arity;
     if (args.length < min || args.length > max) {
-      throw new CalculationError(`${name} takes ${min === max ? min : `at least ${min}`} argument(s), got ${args.length}`, start + 1);
+      throw new CalculationError(
+        `${name} takes ${min === max ? min : `at least ${min}`} argument(s), got ${args.length}`,
+        start + 1,
+      );
     }
-    if (name.toLowerCase() === 'sqrt' && args[0]! < 0) throw new CalculationError('sqrt of a negative number', start + 1);
+    if (name.toLowerCase() === 'sqrt' && args[0]! < 0)
+      throw new CalculationError('sqrt of a negative number', start + 1);
     return fn.apply(...args);
   }
 

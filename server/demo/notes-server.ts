@@ -20,7 +20,13 @@ function createNotesServer(store: NotesStore): McpServer {
         body: z.string().describe('Note text'),
         tags: z.array(z.string()).optional().describe('Optional tags, used by list_notes to filter'),
       },
-      annotations: { title: 'Add note', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+      annotations: {
+        title: 'Add note',
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: false,
+      },
     },
     ({ title, body, tags }) => {
       const note = store.add(title, body, tags);
@@ -67,7 +73,13 @@ function createNotesServer(store: NotesStore): McpServer {
     {
       description: 'Delete a note by id. Returns the deleted note.',
       inputSchema: { id: z.string().describe('Note id, e.g. note-1') },
-      annotations: { title: 'Delete note', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+      annotations: {
+        title: 'Delete note',
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
     },
     ({ id }) => {
       const note = store.delete(id);
@@ -81,12 +93,18 @@ function createNotesServer(store: NotesStore): McpServer {
     'notes-index',
     'notes://index',
     { title: 'Notes index', description: 'Ids and titles of all notes', mimeType: 'application/json' },
-    (uri) => contents(uri.href, store.list().map(({ id, title }) => ({ id, title }))),
+    (uri) =>
+      contents(
+        uri.href,
+        store.list().map(({ id, title }) => ({ id, title })),
+      ),
   );
 
   const template = new ResourceTemplate('notes://{id}', {
     list: () => ({
-      resources: store.list().map((note) => ({ uri: `notes://${note.id}`, name: note.title, mimeType: 'application/json' })),
+      resources: store
+        .list()
+        .map((note) => ({ uri: `notes://${note.id}`, name: note.title, mimeType: 'application/json' })),
     }),
     complete: { id: (value) => store.ids().filter((id) => id.startsWith(value)) },
   });
@@ -115,7 +133,9 @@ function createNotesServer(store: NotesStore): McpServer {
       const body = notes.length ? notes.map(render).join('\n\n') : '(there are no notes)';
       return {
         description: `Summary of ${notes.length} note(s)`,
-        messages: [{ role: 'user', content: { type: 'text', text: `Summarise ${scope} in a few bullet points.\n\n${body}` } }],
+        messages: [
+          { role: 'user', content: { type: 'text', text: `Summarise ${scope} in a few bullet points.\n\n${body}` } },
+        ],
       };
     },
   );

@@ -28,7 +28,11 @@ export function describeInstant(date: Date, zone: string): ZonedTime {
   const timezone = checkTimeZone(zone);
   const wall = wallClock(date, timezone);
   const offset = formatOffset(wall.utcMs - Math.floor(date.getTime() / 1000) * 1000);
-  const formatted = new Intl.DateTimeFormat('en-US', { timeZone: timezone, dateStyle: 'full', timeStyle: 'long' }).format(date);
+  const formatted = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    dateStyle: 'full',
+    timeStyle: 'long',
+  }).format(date);
   return { timezone, iso: date.toISOString(), local: `${wall.text}${offset}`, offset, formatted };
 }
 
@@ -41,7 +45,9 @@ const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\
  */
 export function parseTime(input: string, zone: string): Date {
   const trimmed = input.trim();
-  const invalid = new Error(`Invalid time '${input}': expected ISO 8601 such as 2025-01-31T09:00 or 2025-01-31T09:00:00Z`);
+  const invalid = new Error(
+    `Invalid time '${input}': expected ISO 8601 such as 2025-01-31T09:00 or 2025-01-31T09:00:00Z`,
+  );
   if (WITH_OFFSET.test(trimmed)) {
     const date = new Date(trimmed);
     if (Number.isNaN(date.getTime())) throw invalid;

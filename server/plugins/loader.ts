@@ -202,7 +202,8 @@ async function createInstance(def: PluginDefinition, id: string, rawOptions: unk
   try {
     checkInstance(def.kind, id, instance);
   } catch (error) {
-    await Promise.resolve((instance as { close?: () => unknown } | null)?.close?.()).catch(() => undefined);
+    // Best effort: do not leak what a half-right plugin opened. Its close error would only hide the real one.
+    await (async () => (instance as { close?: () => unknown } | null)?.close?.())().catch(() => undefined);
     throw error;
   }
   return instance as LoadedPlugin['instance'];

@@ -88,12 +88,12 @@ test('two servers whose namespaces collide are an error', (t) => {
 
 test('unknown type, bad url, bad plugin id and bad glob list have readable messages', (t) => {
   const error = configError(t, {
-    plugins: { required: ['hnsw'] },
+    plugins: { required: ['Search HNSW!'] },
     mcpServers: { a: { type: 'ws', url: 'ftp://x' }, b: { command: 'x', tools: { deny: 'x*' } } },
   });
   t.regex(error.message, /mcpServers\.a\.type: expected "stdio", "http", .*"sse", received string "ws"/);
   t.regex(error.message, /mcpServers\.a\.url: expected an http:\/\/ or https:\/\/ URL, received string "ftp:\/\/x"/);
-  t.regex(error.message, /plugins\.required\[0\]: expected a plugin id "kind:name", received string "hnsw"/);
+  t.regex(error.message, /plugins\.required\[0\]: expected a plugin id "kind:name" or an npm package name, received string "Search HNSW!"/);
   t.regex(error.message, /mcpServers\.b\.tools\.deny: expected array of glob patterns, received string/);
 });
 

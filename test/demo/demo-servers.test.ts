@@ -63,7 +63,12 @@ test('compiled, demo servers run the .js modules with plain node', async (t) => 
     join(dir, 'tsconfig.json'),
     JSON.stringify({
       extends: join(REPO, 'tsconfig.base.json'),
-      compilerOptions: { rootDir: join(REPO, 'server/demo'), outDir: join(dir, 'dist/server/demo'), declaration: false, sourceMap: false },
+      compilerOptions: {
+        rootDir: join(REPO, 'server/demo'),
+        outDir: join(dir, 'dist/server/demo'),
+        declaration: false,
+        sourceMap: false,
+      },
       files: sources.map((file) => join(REPO, 'server/demo', file)),
     }),
   );

@@ -4,7 +4,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import anyTest, { type TestFn } from 'ava';
 import { demoServers } from '../../server/demo/index.js';
-import { connectStdio, firstText } from '../helpers/clients.js';
+import { connectStdio, firstText, resourceText } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait.js';
 
 type Note = { id: string; title: string; body: string; tags: string[] };
@@ -37,19 +37,33 @@ test('lists its tools with read-only and destructive hints', async (t) => {
 
 test('starts with two welcome notes about localmcp', async (t) => {
   const welcome = await notes(t, 'list_notes', { tag: 'welcome' });
-  t.deepEqual(welcome.map((note) => note.id), ['note-1', 'note-2']);
+  t.deepEqual(
+    welcome.map((note) => note.id),
+    ['note-1', 'note-2'],
+  );
   t.regex(welcome[0]!.body, /MCP gateway/);
-  t.deepEqual((await notes(t, 'search_notes', { query: 'Restarts CRASHED' })).map((note) => note.id), ['note-2']);
+  t.deepEqual(
+    (await notes(t, 'search_notes', { query: 'Restarts CRASHED' })).map((note) => note.id),
+    ['note-2'],
+  );
 });
 
 test('add, get, search, list by tag and delete a note', async (t) => {
   const { seen } = t.context;
   const changesBefore = seen.listChanges;
-  const added = JSON.parse(firstText(await call(t, 'add_note', { title: 'Groceries', body: 'Buy Oat milk', tags: ['crud'] }))) as Note;
+  const added = JSON.parse(
+    firstText(await call(t, 'add_note', { title: 'Groceries', body: 'Buy Oat milk', tags: ['crud'] })),
+  ) as Note;
   t.like(added, { title: 'Groceries', body: 'Buy Oat milk', tags: ['crud'] });
   t.like(JSON.parse(firstText(await call(t, 'get_note', { id: added.id }))), { id: added.id, title: 'Groceries' });
-  t.deepEqual((await notes(t, 'search_notes', { query: 'oat MILK' })).map((note) => note.id), [added.id]);
-  t.deepEqual((await notes(t, 'list_notes', { tag: 'crud' })).map((note) => note.id), [added.id]);
+  t.deepEqual(
+    (await notes(t, 'search_notes', { query: 'oat MILK' })).map((note) => note.id),
+    [added.id],
+  );
+  t.deepEqual(
+    (await notes(t, 'list_notes', { tag: 'crud' })).map((note) => note.id),
+    [added.id],
+  );
 
   const deleted = await call(t, 'delete_note', { id: added.id });
   t.falsy(deleted.isError);
@@ -73,15 +87,23 @@ test('notes://index and the notes://{id} template read notes as JSON', async (t)
   t.true(resources.some((resource) => resource.uri === 'notes://index'));
   t.true(resources.some((resource) => resource.uri === 'notes://note-1'));
   const { resourceTemplates } = await t.context.client.listResourceTemplates();
-  t.deepEqual(resourceTemplates.map((template) => template.uriTemplate), ['notes://{id}']);
+  t.deepEqual(
+    resourceTemplates.map((template) => template.uriTemplate),
+    ['notes://{id}'],
+  );
 
   const index = await t.context.client.readResource({ uri: 'notes://index' });
-  const entries = JSON.parse(String(index.contents[0]?.text)) as Array<{ id: string; title: string }>;
-  t.deepEqual(entries.slice(0, 2).map((entry) => entry.id), ['note-1', 'note-2']);
+  const entries = JSON.parse(resourceText(index)) as Array<{ id: string; title: string }>;
+  t.deepEqual(
+    entries.slice(0, 2).map((entry) => entry.id),
+    ['note-1', 'note-2'],
+  );
   const note = await t.context.client.readResource({ uri: 'notes://note-2' });
   t.is(note.contents[0]?.mimeType, 'application/json');
-  t.like(JSON.parse(String(note.contents[0]?.text)), { id: 'note-2', title: 'Adding your own servers' });
-  await t.throwsAsync(t.context.client.readResource({ uri: 'notes://missing' }), { message: /No note with id 'missing'/ });
+  t.like(JSON.parse(resourceText(note)), { id: 'note-2', title: 'Adding your own servers' });
+  await t.throwsAsync(t.context.client.readResource({ uri: 'notes://missing' }), {
+    message: /No note with id 'missing'/,
+  });
 });
 
 test('completes note ids for the template', async (t) => {
@@ -94,7 +116,10 @@ test('completes note ids for the template', async (t) => {
 
 test('summarize_notes prompt embeds the notes, optionally filtered by tag', async (t) => {
   const { prompts } = await t.context.client.listPrompts();
-  t.deepEqual(prompts.map((prompt) => prompt.name), ['summarize_notes']);
+  t.deepEqual(
+    prompts.map((prompt) => prompt.name),
+    ['summarize_notes'],
+  );
   const text = async (args: Record<string, string>) => {
     const { messages } = await t.context.client.getPrompt({ name: 'summarize_notes', arguments: args });
     t.is(messages.length, 1);

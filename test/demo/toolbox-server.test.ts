@@ -28,7 +28,11 @@ test('identifies as toolbox and lists its tools with hints', async (t) => {
 });
 
 test('calculate follows precedence and associativity', async (t) => {
-  const results = await Promise.all(['1 + 2 * 3', '2^3^2', '-2^2', '-(3 - 5) * 4', '0.1 + 0.2', 'max(1, sqrt(49))'].map((expression) => call(t, 'calculate', { expression })));
+  const results = await Promise.all(
+    ['1 + 2 * 3', '2^3^2', '-2^2', '-(3 - 5) * 4', '0.1 + 0.2', 'max(1, sqrt(49))'].map((expression) =>
+      call(t, 'calculate', { expression }),
+    ),
+  );
   t.deepEqual(results.map(firstText), ['7', '512', '-4', '8', '0.3', '7']);
   t.true(results.every((result) => !result.isError));
 });
@@ -47,7 +51,10 @@ test('current_time defaults to UTC and honours a time zone', async (t) => {
   t.is(utc.timezone, 'UTC');
   t.is(utc.offset, '+00:00');
   t.true(Math.abs(Date.parse(utc.iso!) - Date.now()) < 60_000);
-  const tokyo = JSON.parse(firstText(await call(t, 'current_time', { timezone: 'Asia/Tokyo' }))) as Record<string, string>;
+  const tokyo = JSON.parse(firstText(await call(t, 'current_time', { timezone: 'Asia/Tokyo' }))) as Record<
+    string,
+    string
+  >;
   t.is(tokyo.offset, '+09:00'); // Japan has no daylight saving time
   t.regex(tokyo.local!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
 });
@@ -59,11 +66,21 @@ test('current_time rejects an unknown zone with the reason', async (t) => {
 });
 
 test('convert_time reads wall-clock times in from_timezone, exact instants as given', async (t) => {
-  const wall = JSON.parse(firstText(await call(t, 'convert_time', { time: '2025-01-31T09:00', from_timezone: 'America/New_York', to_timezone: 'Asia/Tokyo' })));
+  const wall = JSON.parse(
+    firstText(
+      await call(t, 'convert_time', {
+        time: '2025-01-31T09:00',
+        from_timezone: 'America/New_York',
+        to_timezone: 'Asia/Tokyo',
+      }),
+    ),
+  );
   t.is(wall.from.local, '2025-01-31T09:00:00-05:00');
   t.is(wall.to.local, '2025-01-31T23:00:00+09:00');
   t.is(wall.to.iso, '2025-01-31T14:00:00.000Z');
-  const summer = JSON.parse(firstText(await call(t, 'convert_time', { time: '2025-07-01T12:00:00Z', to_timezone: 'Europe/Paris' })));
+  const summer = JSON.parse(
+    firstText(await call(t, 'convert_time', { time: '2025-07-01T12:00:00Z', to_timezone: 'Europe/Paris' })),
+  );
   t.is(summer.to.local, '2025-07-01T14:00:00+02:00');
   const bad = await call(t, 'convert_time', { time: 'next tuesday', to_timezone: 'UTC' });
   t.true(bad.isError);
@@ -71,7 +88,9 @@ test('convert_time reads wall-clock times in from_timezone, exact instants as gi
 });
 
 test('random_number stays within bounds', async (t) => {
-  const integers = await Promise.all(Array.from({ length: 20 }, () => call(t, 'random_number', { min: 1, max: 3, integer: true })));
+  const integers = await Promise.all(
+    Array.from({ length: 20 }, () => call(t, 'random_number', { min: 1, max: 3, integer: true })),
+  );
   for (const value of integers.map((result) => Number(firstText(result)))) {
     t.true(Number.isInteger(value) && value >= 1 && value <= 3, String(value));
   }
@@ -89,8 +108,14 @@ test('uuid returns distinct version-4 UUIDs', async (t) => {
 
 test('explain_calculation prompt carries the expression and its value', async (t) => {
   const { prompts } = await t.context.client.listPrompts();
-  t.deepEqual(prompts.map((prompt) => prompt.name), ['explain_calculation']);
-  const { messages } = await t.context.client.getPrompt({ name: 'explain_calculation', arguments: { expression: '2^3^2' } });
+  t.deepEqual(
+    prompts.map((prompt) => prompt.name),
+    ['explain_calculation'],
+  );
+  const { messages } = await t.context.client.getPrompt({
+    name: 'explain_calculation',
+    arguments: { expression: '2^3^2' },
+  });
   t.is(messages.length, 1);
   t.is(messages[0]?.role, 'user');
   const content = messages[0]?.content;

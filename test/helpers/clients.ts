@@ -16,14 +16,21 @@ export async function connectClient(transport: Transport, name = 'localmcp-test'
 }
 
 /** Spawns a stdio server and connects a client to it; `client.close()` ends the process. */
-export function connectStdio(server: { command: string; args: string[]; env?: Record<string, string> }): Promise<Client> {
+export function connectStdio(server: {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}): Promise<Client> {
   return connectClient(new StdioClientTransport({ ...server, stderr: 'inherit' }));
 }
 
 export type ConnectedFixture = { client: Client; close(): Promise<void> };
 
 /** A fresh echo fixture process in `mode` with a connected client; `close()` stops both. */
-export async function connectEchoFixture(mode: FixtureMode, env: Record<string, string> = {}): Promise<ConnectedFixture> {
+export async function connectEchoFixture(
+  mode: FixtureMode,
+  env: Record<string, string> = {},
+): Promise<ConnectedFixture> {
   if (mode === 'stdio') {
     const client = await connectStdio(stdioFixtureConfig(env));
     return { client, close: () => client.close() };
@@ -31,7 +38,9 @@ export async function connectEchoFixture(mode: FixtureMode, env: Record<string, 
   const fixture = await startHttpFixture(mode, env);
   const url = new URL(fixture.url);
   try {
-    const client = await connectClient(mode === 'http' ? new StreamableHTTPClientTransport(url) : new SSEClientTransport(url));
+    const client = await connectClient(
+      mode === 'http' ? new StreamableHTTPClientTransport(url) : new SSEClientTransport(url),
+    );
     return { client, close: async () => (await client.close(), await fixture.close()) };
   } catch (error) {
     await fixture.close();
@@ -40,8 +49,16 @@ export async function connectEchoFixture(mode: FixtureMode, env: Record<string, 
 }
 
 /** The text of the first content block of a tool result (our fixtures and demos answer with one). */
-export function firstText(result: { content?: unknown }): string {
-  const [block] = (result.content ?? []) as Array<{ type: string; text?: string }>;
-  if (block?.type !== 'text' || block.text === undefined) throw new Error(`expected a text block, got ${JSON.stringify(result)}`);
+export function firstText(result: unknown): string {
+  const [block] = ((result as { content?: unknown }).content ?? []) as Array<{ type?: string; text?: unknown }>;
+  if (block?.type !== 'text' || typeof block.text !== 'string')
+    throw new Error(`expected a text block, got ${JSON.stringify(result)}`);
   return block.text;
+}
+
+/** The text of the first entry of a resources/read result. */
+export function resourceText(result: unknown): string {
+  const [entry] = ((result as { contents?: unknown }).contents ?? []) as Array<{ text?: unknown }>;
+  if (typeof entry?.text !== 'string') throw new Error(`expected a text resource, got ${JSON.stringify(result)}`);
+  return entry.text;
 }

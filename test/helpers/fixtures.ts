@@ -46,9 +46,15 @@ export async function startHttpFixture(mode: 'http' | 'sse', env: Record<string,
 
   const lines = createInterface({ input: child.stdout });
   const firstLine = new Promise<string>((resolveLine, reject) => {
-    const timer = setTimeout(() => reject(new Error(`echo fixture (${mode}) printed no URL within 20 s\n${stderr}`)), 20_000);
+    // Generous: on a loaded two-core CI machine, a tsx start-up alone can take several seconds.
+    const timer = setTimeout(
+      () => reject(new Error(`echo fixture (${mode}) printed no URL within 60 s\n${stderr}`)),
+      60_000,
+    );
     lines.once('line', (line) => (clearTimeout(timer), resolveLine(line)));
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`echo fixture (${mode}) exited with ${code}\n${stderr}`))));
+    void exited.then(
+      (code) => (clearTimeout(timer), reject(new Error(`echo fixture (${mode}) exited with ${code}\n${stderr}`))),
+    );
   });
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

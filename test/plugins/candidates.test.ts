@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import test from 'ava';
 import { ErrorCodes, isLocalmcpError } from '@localmcp/plugin-api';
 import { findLocalPlugins, readPluginCandidate } from '../../server/plugins/index.js';
-import { pluginFixturesDir, repoRoot, tempDir } from './helpers.js';
+import { pluginFixturesDir, repoRoot, tempDir, removeTempDirs } from './helpers.js';
+
+test.after.always(removeTempDirs);
 
 test('readPluginCandidate reads the localmcp field into an absolute entry', async (t) => {
   const root = join(pluginFixturesDir, 'good-plugin');

@@ -10,11 +10,14 @@ import {
   installFixturePlugin,
   isolatedCliEnv,
   pluginFixturesDir,
+  removeTempDirs,
   repoRoot,
   run,
   runCli,
   tempDir,
 } from './helpers.js';
+
+test.after.always(removeTempDirs);
 
 test.before(() => {
   const needed = ['dist/cli/plugin-candidates.js', 'dist/server/plugins/index.js', 'oclif.manifest.json'];

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,18 @@ export const fixturePlugins = {
 } as const;
 export type FixturePlugin = keyof typeof fixturePlugins;
 
-export function tempDir(prefix = 'localmcp-plugins-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+const tempDirs: string[] = [];
+
+/** A fresh temp dir, removed by {@link removeTempDirs} (register it with `test.after.always`). */
+export async function tempDir(prefix = 'localmcp-plugins-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every dir {@link tempDir} made in this process. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 // ------------------------------------------------------------------------------------------- in-process helpers
@@ -189,8 +199,9 @@ export interface InstalledFixturePlugin {
 
 /**
  * Packs a fixture plugin (the good one by default) and installs it with the real CLI:
- * `localmcp plugins install file:<abs tgz>` with LOCALMCP_DATA_DIR=`dataDir`. Throws, with the CLI's output, if
- * the install fails. The `file:` prefix is needed: plugin-plugins 5.5.2 takes an argument containing `/` but no
+ * `localmcp plugins install file:<abs tgz>` with LOCALMCP_DATA_DIR=`dataDir`. Give a `dataDir` inside a temp dir
+ * of your own (e.g. `join(await tempDir(), 'data')`): HOME and the tarball go beside it, in `<dataDir>-home` and
+ * `<dataDir>-packs`. Throws, with the CLI's output, if the install fails. The `file:` prefix is needed: plugin-plugins 5.5.2 takes an argument containing `/` but no
  * `:` for a GitHub `owner/repo` slug, so a bare tarball path would be fetched from github.com.
  */
 export async function installFixturePlugin(

@@ -3,7 +3,9 @@ import { ErrorCodes, isLocalmcpError, isPluginError } from '@localmcp/plugin-api
 import type { PluginError, SearchBackend } from '@localmcp/plugin-api';
 import { MemoryPluginCache, PluginMetricsStore, loadPlugins, namespacedCache } from '../../server/plugins/index.js';
 import type { PluginStatus } from '../../server/plugins/index.js';
-import { captureLogger, fixtureCandidate, tempPluginPackage } from './helpers.js';
+import { captureLogger, fixtureCandidate, tempPluginPackage, removeTempDirs } from './helpers.js';
+
+test.after.always(removeTempDirs);
 
 const marker = "[Symbol.for('localmcp.plugin')]: true";
 
