@@ -12,25 +12,42 @@ export function bareMessage(error: unknown): string {
 }
 
 /**
+ * An error as it goes on the wire: the SDK's server copies `code`, `message` and `data` of a thrown error into
+ * the JSON-RPC response. Unlike McpError, whose message already carries `MCP error <code>: `, the message stays
+ * bare, so the client (which adds that prefix itself) does not show it twice.
+ */
+export class WireError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'WireError';
+  }
+}
+
+/**
  * Turns anything thrown while answering a downstream request into the JSON-RPC error the client receives:
  * local errors keep their message and get the code that fits; an upstream's McpError keeps its code. Never a
  * stack trace.
  */
-export function toMcpError(error: unknown): McpError {
-  if (error instanceof McpError) return error;
+export function toWireError(error: unknown): WireError {
+  if (error instanceof WireError) return error;
+  if (error instanceof McpError) return new WireError(error.code, bareMessage(error), error.data);
   if (isLocalmcpError(error)) {
     const data = { code: error.code, ...error.data };
     switch (error.code) {
       case ErrorCodes.TOOL_NOT_FOUND:
       case ErrorCodes.PROMPT_NOT_FOUND:
-        return new McpError(ErrorCode.InvalidParams, error.message, data);
+        return new WireError(ErrorCode.InvalidParams, error.message, data);
       case ErrorCodes.RESOURCE_NOT_FOUND:
-        return new McpError(RESOURCE_NOT_FOUND_CODE, error.message, data);
+        return new WireError(RESOURCE_NOT_FOUND_CODE, error.message, data);
       case ErrorCodes.UPSTREAM_TIMEOUT:
-        return new McpError(ErrorCode.RequestTimeout, error.message, data);
+        return new WireError(ErrorCode.RequestTimeout, error.message, data);
       default:
-        return new McpError(ErrorCode.InternalError, error.message, data);
+        return new WireError(ErrorCode.InternalError, error.message, data);
     }
   }
-  return new McpError(ErrorCode.InternalError, bareMessage(error));
+  return new WireError(ErrorCode.InternalError, bareMessage(error));
 }

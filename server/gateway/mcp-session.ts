@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Router } from './router.js';
-import { toMcpError } from './mcp-errors.js';
+import { toWireError } from './mcp-errors.js';
 
 export const GATEWAY_SERVER_INFO = { name: 'localmcp', version: '0.1.0' } as const;
 
@@ -38,7 +38,7 @@ export function createSessionServer(catalog: Catalog, router: Router): { server:
       try {
         return await handler(...args);
       } catch (error) {
-        throw toMcpError(error);
+        throw toWireError(error);
       }
     };
 

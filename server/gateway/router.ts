@@ -4,7 +4,7 @@ import { ErrorCodes, LocalmcpError } from '@localmcp/plugin-api';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { UpstreamSupervisor } from '../upstream/supervisor.js';
-import { bareMessage } from './mcp-errors.js';
+import { bareMessage, WireError } from './mcp-errors.js';
 
 export interface Progress {
   progress: number;
@@ -107,7 +107,7 @@ export class Router {
         return new LocalmcpError(ErrorCodes.UPSTREAM_UNAVAILABLE, `upstream "${server}" closed the connection during ${method} (it is being restarted)`, { cause: error, data: { server } });
       }
       // The upstream's own JSON-RPC error: keep its code, say whose it is.
-      return new McpError(error.code, `[${server}] ${bareMessage(error)}`, error.data);
+      return new WireError(error.code, `[${server}] ${bareMessage(error)}`, error.data);
     }
     if (error instanceof Error && error.name === 'AbortError') return error;
     if (error instanceof LocalmcpError) return error;
