@@ -2,7 +2,9 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import { errorMessage, isLocalmcpError } from '@localmcp/plugin-api';
 import { loadSetup, type Setup } from '../server/index.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
 
 /** Exit codes shared by every command (documented in the README). */
 export const ExitCodes = {
@@ -37,7 +39,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** Loads the config; a bad file exits with code 2 and the validator's message (file, field, expectation). */
-  protected async setup(overrides?: Parameters<typeof loadSetup>[0] extends infer O ? O extends { overrides?: infer V } ? V : never : never): Promise<Setup> {
+  protected async setup(
+    overrides?: Parameters<typeof loadSetup>[0] extends infer O
+      ? O extends { overrides?: infer V }
+        ? V
+        : never
+      : never,
+  ): Promise<Setup> {
     try {
       const setup = await loadSetup({ configPath: this.flags.config, overrides });
       for (const warning of setup.warnings) this.warn(warning);

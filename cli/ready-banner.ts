@@ -4,12 +4,16 @@ import type { Gateway, Setup } from '../server/index.js';
 export function printReady(print: (line: string) => void, url: string, gateway: Gateway, setup: Setup): void {
   const statuses = gateway.upstreams.statuses();
   print(`localmcp ready: ${url}/mcp (Streamable HTTP) · ${url}/sse (SSE) · ${url}/readyz`);
-  print(`config: ${setup.file ?? 'none found, serving the built-in demo servers (run `localmcp init` to create localmcp.yaml)'}`);
+  print(
+    `config: ${setup.file ?? 'none found, serving the built-in demo servers (run `localmcp init` to create localmcp.yaml)'}`,
+  );
   for (const s of statuses) {
     const detail = s.state === 'ready' ? `${s.toolCount} tools` : (s.lastError ?? '');
     print(`  ${s.state === 'ready' ? '✓' : '✗'} ${s.name.padEnd(16)} ${s.state.padEnd(10)} ${detail}`);
   }
-  print(`${gateway.catalog.toolCount()} tools from ${statuses.filter((s) => s.state === 'ready').length}/${statuses.length} servers.`);
+  print(
+    `${gateway.catalog.toolCount()} tools from ${statuses.filter((s) => s.state === 'ready').length}/${statuses.length} servers.`,
+  );
   const entry = setup.config.gateway.token
     ? { url: `${url}/mcp`, headers: { Authorization: 'Bearer ${LOCALMCP_TOKEN}' } }
     : { url: `${url}/mcp` };

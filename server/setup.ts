@@ -28,10 +28,17 @@ export interface Setup {
 export async function loadSetup(options: SetupOptions = {}): Promise<Setup> {
   const env = options.env ?? process.env;
   const loaded = await loadConfig({ path: options.configPath, cwd: options.cwd, env });
-  const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const defined = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   const overrides = { ...defined(envOverrides(env)), ...defined(options.overrides ?? {}) };
   if (loaded.file !== undefined) {
-    return { file: loaded.file, demo: false, config: applyOverrides(loaded.config, overrides), upstreams: loaded.upstreams, warnings: loaded.warnings };
+    return {
+      file: loaded.file,
+      demo: false,
+      config: applyOverrides(loaded.config, overrides),
+      upstreams: loaded.upstreams,
+      warnings: loaded.warnings,
+    };
   }
   const config = applyOverrides(GatewayConfigSchema.parse({ mcpServers: demoServers() }), overrides);
   return { file: undefined, demo: true, config, upstreams: toUpstreams(config, { env }), warnings: loaded.warnings };

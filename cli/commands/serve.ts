@@ -2,7 +2,15 @@ import { Flags } from '@oclif/core';
 import { BaseCommand, ExitCodes } from '../base-command.js';
 import { pluginCandidatesFromOclif } from '../plugin-candidates.js';
 import { printReady } from '../ready-banner.js';
-import { createLogger, Gateway, listenHttp, loadPlugins, serveStdio, type Logger, type RunningHttpServer } from '../../server/index.js';
+import {
+  createLogger,
+  Gateway,
+  listenHttp,
+  loadPlugins,
+  serveStdio,
+  type Logger,
+  type RunningHttpServer,
+} from '../../server/index.js';
 
 export default class Serve extends BaseCommand<typeof Serve> {
   static override summary = 'Run the gateway: every configured MCP server behind one MCP endpoint.';
@@ -16,12 +24,28 @@ Health: GET /healthz (alive), GET /readyz (each upstream's state; 503 until ever
     'LOCALMCP_TOKEN=secret <%= config.bin %> serve --host 0.0.0.0',
   ];
   static override flags = {
-    host: Flags.string({ summary: 'Address to bind (default 127.0.0.1). A non-loopback address needs --token.', env: 'LOCALMCP_HOST' }),
-    port: Flags.integer({ char: 'p', summary: 'Port to listen on (default 7420; 0 picks a free one).', env: 'LOCALMCP_PORT', min: 0, max: 65535 }),
+    host: Flags.string({
+      summary: 'Address to bind (default 127.0.0.1). A non-loopback address needs --token.',
+      env: 'LOCALMCP_HOST',
+    }),
+    port: Flags.integer({
+      char: 'p',
+      summary: 'Port to listen on (default 7420; 0 picks a free one).',
+      env: 'LOCALMCP_PORT',
+      min: 0,
+      max: 65535,
+    }),
     token: Flags.string({ summary: 'Bearer token required on every HTTP request.', env: 'LOCALMCP_TOKEN' }),
-    stdio: Flags.boolean({ summary: 'Serve one MCP session over stdin/stdout instead of HTTP (logs go to stderr).', default: false }),
+    stdio: Flags.boolean({
+      summary: 'Serve one MCP session over stdin/stdout instead of HTTP (logs go to stderr).',
+      default: false,
+    }),
     stateless: Flags.boolean({ summary: 'Streamable HTTP without sessions: each POST stands alone.', allowNo: true }),
-    'log-level': Flags.option({ options: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, summary: 'Log level (logs are JSON lines on stderr).', env: 'LOCALMCP_LOG_LEVEL' })(),
+    'log-level': Flags.option({
+      options: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
+      summary: 'Log level (logs are JSON lines on stderr).',
+      env: 'LOCALMCP_LOG_LEVEL',
+    })(),
   };
 
   async run(): Promise<void> {

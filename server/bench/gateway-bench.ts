@@ -33,7 +33,13 @@ function echoServer(): { command: string; args: string[] } {
   return { command: process.execPath, args: ext === '.ts' ? ['--import', 'tsx', path] : [path] };
 }
 
-async function measure(name: string, transport: BenchTarget['transport'], connect: () => Transport, tool: string, options: GatewayBenchOptions): Promise<BenchTarget> {
+async function measure(
+  name: string,
+  transport: BenchTarget['transport'],
+  connect: () => Transport,
+  tool: string,
+  options: GatewayBenchOptions,
+): Promise<BenchTarget> {
   const client = new Client({ name: 'localmcp-bench', version: '0.1.0' });
   await client.connect(connect());
   try {
@@ -64,9 +70,13 @@ async function startGateway(cliPath: string, extraArgs: string[] = []) {
   const dir = await mkdtemp(join(tmpdir(), 'localmcp-bench-'));
   const config = join(dir, 'localmcp.json');
   await writeFile(config, JSON.stringify({ mcpServers: { bench: echoServer() } }));
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--config', config, '--log-level', 'warn', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [cliPath, 'serve', '--port', '0', '--config', config, '--log-level', 'warn', ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = /^localmcp ready: (http:\/\/\S+)\/mcp/.exec(line);
@@ -92,16 +102,39 @@ async function startGateway(cliPath: string, extraArgs: string[] = []) {
 export async function benchGateway(options: GatewayBenchOptions): Promise<BenchTarget[]> {
   const echo = echoServer();
   const targets: BenchTarget[] = [];
-  targets.push(await measure('direct', 'stdio', () => new StdioClientTransport({ ...echo, stderr: 'ignore' }), 'echo', options));
+  targets.push(
+    await measure('direct', 'stdio', () => new StdioClientTransport({ ...echo, stderr: 'ignore' }), 'echo', options),
+  );
   const gateway = await startGateway(options.cliPath);
   try {
-    targets.push(await measure('localmcp-http', 'streamable-http', () => new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)), 'bench__echo', options));
-    targets.push(await measure('localmcp-sse', 'sse', () => new SSEClientTransport(new URL(`${gateway.url}/sse`)), 'bench__echo', options));
+    targets.push(
+      await measure(
+        'localmcp-http',
+        'streamable-http',
+        () => new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)),
+        'bench__echo',
+        options,
+      ),
+    );
+    targets.push(
+      await measure(
+        'localmcp-sse',
+        'sse',
+        () => new SSEClientTransport(new URL(`${gateway.url}/sse`)),
+        'bench__echo',
+        options,
+      ),
+    );
     targets.push(
       await measure(
         'localmcp-stdio',
         'stdio',
-        () => new StdioClientTransport({ command: process.execPath, args: [options.cliPath, 'serve', '--stdio', '--config', gateway.config, '--log-level', 'warn'], stderr: 'ignore' }),
+        () =>
+          new StdioClientTransport({
+            command: process.execPath,
+            args: [options.cliPath, 'serve', '--stdio', '--config', gateway.config, '--log-level', 'warn'],
+            stderr: 'ignore',
+          }),
         'bench__echo',
         options,
       ),

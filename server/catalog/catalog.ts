@@ -73,7 +73,8 @@ export class Catalog extends EventEmitter<CatalogEvents> {
     entries.sort(byServerThenName);
     const named = assignUniqueNames(entries, (e) => publicName(e.namespace, e.originalName, this.separator));
     const out = new Map<string, CatalogEntry<Item>>();
-    for (const [name, e] of named) out.set(name, { publicName: name, server: e.server, originalName: e.originalName, item: e.item });
+    for (const [name, e] of named)
+      out.set(name, { publicName: name, server: e.server, originalName: e.originalName, item: e.item });
     return out;
   }
 
@@ -82,7 +83,8 @@ export class Catalog extends EventEmitter<CatalogEvents> {
     this.templates = [];
     for (const [server, { lists }] of [...this.servers].sort(([a], [b]) => a.localeCompare(b))) {
       // Two servers listing the same URI: the first (by server name) answers it, deterministically.
-      for (const item of lists.resources) if (!this.resources.has(item.uri)) this.resources.set(item.uri, { server, item });
+      for (const item of lists.resources)
+        if (!this.resources.has(item.uri)) this.resources.set(item.uri, { server, item });
       for (const item of lists.resourceTemplates) {
         try {
           this.templates.push({ server, item, matcher: new UriTemplate(item.uriTemplate) });

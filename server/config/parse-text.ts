@@ -140,4 +140,3 @@ function nextSignificant(text: string, from: number): string | undefined {
   }
   return undefined;
 }
-

@@ -40,7 +40,9 @@ export class Gateway {
     this.upstreams = new UpstreamSupervisor(options.upstreams, this.logger);
     this.router = new Router(this.catalog, this.upstreams);
     this.plugins = options.plugins;
-    this.upstreams.on('lists', (upstream, kinds) => this.catalog.update(upstream.name, upstream.config.namespace, upstream.current(), kinds));
+    this.upstreams.on('lists', (upstream, kinds) =>
+      this.catalog.update(upstream.name, upstream.config.namespace, upstream.current(), kinds),
+    );
   }
 
   get config(): GatewayConfig {

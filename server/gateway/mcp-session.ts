@@ -58,7 +58,9 @@ export function createSessionServer(catalog: Catalog, router: Router): { server:
           token === undefined
             ? undefined
             : (progress) =>
-                void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...progress } }).catch(() => undefined),
+                void extra
+                  .sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...progress } })
+                  .catch(() => undefined),
       });
     }),
   );
@@ -68,10 +70,14 @@ export function createSessionServer(catalog: Catalog, router: Router): { server:
   }));
   server.setRequestHandler(
     GetPromptRequestSchema,
-    guard(async (request, extra) => router.getPrompt(request.params.name, request.params.arguments, { signal: extra.signal })),
+    guard(async (request, extra) =>
+      router.getPrompt(request.params.name, request.params.arguments, { signal: extra.signal }),
+    ),
   );
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: catalog.listResources() }));
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: catalog.listResourceTemplates() }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+    resourceTemplates: catalog.listResourceTemplates(),
+  }));
   server.setRequestHandler(
     ReadResourceRequestSchema,
     guard(async (request, extra) => router.readResource(request.params.uri, { signal: extra.signal })),

@@ -48,30 +48,61 @@ export class Router {
     });
   }
 
-  async callTool(name: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions = {},
+  ): Promise<CallToolResult> {
     const entry = this.catalog.resolveTool(name);
     if (!entry) {
-      throw new LocalmcpError(ErrorCodes.TOOL_NOT_FOUND, `Unknown tool "${name}". Call tools/list for the available tools.`, {
-        data: { tool: name },
-      });
+      throw new LocalmcpError(
+        ErrorCodes.TOOL_NOT_FOUND,
+        `Unknown tool "${name}". Call tools/list for the available tools.`,
+        {
+          data: { tool: name },
+        },
+      );
     }
     return this.run(entry.server, 'tools/call', (upstream) =>
-      upstream.client().callTool({ name: entry.originalName, arguments: args, _meta: stripToken(options.meta) }, undefined, this.requestOptions(upstream, options)),
+      upstream
+        .client()
+        .callTool(
+          { name: entry.originalName, arguments: args, _meta: stripToken(options.meta) },
+          undefined,
+          this.requestOptions(upstream, options),
+        ),
     ) as Promise<CallToolResult>;
   }
 
-  async getPrompt(name: string, args: Record<string, string> | undefined, options: CallOptions = {}): Promise<GetPromptResult> {
+  async getPrompt(
+    name: string,
+    args: Record<string, string> | undefined,
+    options: CallOptions = {},
+  ): Promise<GetPromptResult> {
     const entry = this.catalog.resolvePrompt(name);
-    if (!entry) throw new LocalmcpError(ErrorCodes.PROMPT_NOT_FOUND, `Unknown prompt "${name}". Call prompts/list for the available prompts.`);
+    if (!entry)
+      throw new LocalmcpError(
+        ErrorCodes.PROMPT_NOT_FOUND,
+        `Unknown prompt "${name}". Call prompts/list for the available prompts.`,
+      );
     return this.run(entry.server, 'prompts/get', (upstream) =>
-      upstream.client().getPrompt({ name: entry.originalName, arguments: args }, this.requestOptions(upstream, options)),
+      upstream
+        .client()
+        .getPrompt({ name: entry.originalName, arguments: args }, this.requestOptions(upstream, options)),
     );
   }
 
   async readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
     const server = this.catalog.resolveResource(uri);
-    if (!server) throw new LocalmcpError(ErrorCodes.RESOURCE_NOT_FOUND, `Unknown resource "${uri}". Call resources/list for the available resources.`, { data: { uri } });
-    return this.run(server, 'resources/read', (upstream) => upstream.client().readResource({ uri }, this.requestOptions(upstream, options)));
+    if (!server)
+      throw new LocalmcpError(
+        ErrorCodes.RESOURCE_NOT_FOUND,
+        `Unknown resource "${uri}". Call resources/list for the available resources.`,
+        { data: { uri } },
+      );
+    return this.run(server, 'resources/read', (upstream) =>
+      upstream.client().readResource({ uri }, this.requestOptions(upstream, options)),
+    );
   }
 
   private requestOptions(upstream: Upstream, options: CallOptions) {
@@ -101,10 +132,18 @@ export class Router {
     const server = upstream.name;
     if (error instanceof McpError) {
       if (error.code === ErrorCode.RequestTimeout) {
-        return new LocalmcpError(ErrorCodes.UPSTREAM_TIMEOUT, `upstream "${server}" did not answer ${method} within ${upstream.config.timeouts.requestMs} ms`, { cause: error, data: { server } });
+        return new LocalmcpError(
+          ErrorCodes.UPSTREAM_TIMEOUT,
+          `upstream "${server}" did not answer ${method} within ${upstream.config.timeouts.requestMs} ms`,
+          { cause: error, data: { server } },
+        );
       }
       if (error.code === ErrorCode.ConnectionClosed) {
-        return new LocalmcpError(ErrorCodes.UPSTREAM_UNAVAILABLE, `upstream "${server}" closed the connection during ${method} (it is being restarted)`, { cause: error, data: { server } });
+        return new LocalmcpError(
+          ErrorCodes.UPSTREAM_UNAVAILABLE,
+          `upstream "${server}" closed the connection during ${method} (it is being restarted)`,
+          { cause: error, data: { server } },
+        );
       }
       // The upstream's own JSON-RPC error: keep its code, say whose it is.
       return new WireError(error.code, `[${server}] ${bareMessage(error)}`, error.data);
@@ -113,7 +152,11 @@ export class Router {
     if (error instanceof LocalmcpError) return error;
     // Anything else is a transport failure (fetch failed, socket reset): the connection is suspect.
     upstream.connectionLost(error);
-    return new LocalmcpError(ErrorCodes.UPSTREAM_ERROR, `upstream "${server}" failed during ${method}: ${bareMessage(error)}`, { cause: error, data: { server } });
+    return new LocalmcpError(
+      ErrorCodes.UPSTREAM_ERROR,
+      `upstream "${server}" failed during ${method}: ${bareMessage(error)}`,
+      { cause: error, data: { server } },
+    );
   }
 }
 

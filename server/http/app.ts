@@ -55,13 +55,21 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
   });
 
   app.use(errorMiddleware(gateway.logger));
-  app.use(originGuard({ bindHost: options.host, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins }));
+  app.use(
+    originGuard({
+      bindHost: options.host,
+      allowedHosts: settings.allowedHosts,
+      allowedOrigins: settings.allowedOrigins,
+    }),
+  );
   app.use(tokenGuard(settings.token));
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(async (ctx) => {
     ctx.status = 404;
-    ctx.body = { error: `no route for ${ctx.method} ${ctx.path}; MCP is served at /mcp (Streamable HTTP) and /sse (SSE)` };
+    ctx.body = {
+      error: `no route for ${ctx.method} ${ctx.path}; MCP is served at /mcp (Streamable HTTP) and /sse (SSE)`,
+    };
   });
 
   return {

@@ -10,13 +10,21 @@ export function errorMiddleware(logger: Logger): Middleware {
     try {
       await next();
     } catch (error) {
-      const err = error as { status?: number; statusCode?: number; expose?: boolean; message?: string; headers?: Record<string, string> };
+      const err = error as {
+        status?: number;
+        statusCode?: number;
+        expose?: boolean;
+        message?: string;
+        headers?: Record<string, string>;
+      };
       const status = err.status ?? err.statusCode ?? 500;
       if (status >= 500) logger.error({ err: error, path: ctx.path }, 'request failed');
       if (ctx.headerSent || !ctx.writable) return;
       ctx.status = status;
       if (err.headers) ctx.set(err.headers);
-      ctx.body = { error: err.expose && err.message ? err.message : status >= 500 ? 'internal error' : 'request refused' };
+      ctx.body = {
+        error: err.expose && err.message ? err.message : status >= 500 ? 'internal error' : 'request refused',
+      };
     }
   };
 }

@@ -66,7 +66,10 @@ export class StreamableEndpoint {
       if (!session) {
         // Spec: a request with an unknown or expired session id gets 404, and the client starts a new session.
         ctx.status = 404;
-        ctx.body = jsonRpcError(ErrorCode.InvalidRequest, 'session not found or expired; start a new session with initialize');
+        ctx.body = jsonRpcError(
+          ErrorCode.InvalidRequest,
+          'session not found or expired; start a new session with initialize',
+        );
         return;
       }
       session.lastSeen = Date.now();
@@ -78,7 +81,9 @@ export class StreamableEndpoint {
       ctx.status = 400;
       ctx.body = jsonRpcError(
         ErrorCode.InvalidRequest,
-        ctx.method === 'POST' ? 'no Mcp-Session-Id header: the first request of a session must be initialize' : 'Mcp-Session-Id header required',
+        ctx.method === 'POST'
+          ? 'no Mcp-Session-Id header: the first request of a session must be initialize'
+          : 'Mcp-Session-Id header required',
       );
       return;
     }

@@ -37,7 +37,11 @@ export function toolFilter(config: UpstreamConfig): (name: string) => boolean {
 }
 
 /** Fetches the lists the server's capabilities say it has; the others stay empty. */
-export async function fetchLists(client: Client, config: UpstreamConfig, kinds: ListKind[]): Promise<Partial<UpstreamLists>> {
+export async function fetchLists(
+  client: Client,
+  config: UpstreamConfig,
+  kinds: ListKind[],
+): Promise<Partial<UpstreamLists>> {
   const caps = client.getServerCapabilities() ?? {};
   const options = { timeout: config.timeouts.requestMs };
   const out: Partial<UpstreamLists> = {};
@@ -47,10 +51,12 @@ export async function fetchLists(client: Client, config: UpstreamConfig, kinds: 
       switch (kind) {
         case 'tools':
           out.tools = caps.tools
-            ? (await paginate(async (cursor) => {
-                const r = await client.listTools({ cursor }, options);
-                return { items: r.tools, nextCursor: r.nextCursor };
-              })).filter((tool) => allowed(tool.name))
+            ? (
+                await paginate(async (cursor) => {
+                  const r = await client.listTools({ cursor }, options);
+                  return { items: r.tools, nextCursor: r.nextCursor };
+                })
+              ).filter((tool) => allowed(tool.name))
             : [];
           break;
         case 'prompts':

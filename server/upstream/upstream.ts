@@ -98,13 +98,19 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       }
       this.connection = connection;
       this.attach(connection, generation);
-      this.lists = { ...EMPTY_LISTS, ...(await fetchLists(connection.client, this.config, ['tools', 'prompts', 'resources', 'resourceTemplates'])) };
+      this.lists = {
+        ...EMPTY_LISTS,
+        ...(await fetchLists(connection.client, this.config, ['tools', 'prompts', 'resources', 'resourceTemplates'])),
+      };
       this.failures = 0;
       this.lastError = undefined;
       this.attempted = true;
       this.setState('ready');
       this.emit('lists', ['tools', 'prompts', 'resources', 'resourceTemplates']);
-      this.logger.info({ server: this.name, via: connection.kind, pid: connection.pid, tools: this.lists.tools.length }, 'upstream ready');
+      this.logger.info(
+        { server: this.name, via: connection.kind, pid: connection.pid, tools: this.lists.tools.length },
+        'upstream ready',
+      );
     } catch (error) {
       if (generation !== this.generation) return;
       this.attempted = true;
@@ -118,7 +124,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       if (generation !== this.generation || this.stateValue === 'stopped') return;
       void this.fail(new Error(connection.kind === 'stdio' ? 'the server process exited' : 'the connection closed'));
     };
-    client.onerror = (error) => this.logger.debug({ server: this.name, err: errorMessage(error) }, 'upstream transport error');
+    client.onerror = (error) =>
+      this.logger.debug({ server: this.name, err: errorMessage(error) }, 'upstream transport error');
     const refresh = (kinds: ListKind[]) => () => void this.refresh(kinds, generation);
     client.setNotificationHandler(ToolListChangedNotificationSchema, refresh(['tools']));
     client.setNotificationHandler(PromptListChangedNotificationSchema, refresh(['prompts']));
@@ -159,7 +166,10 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     if (this.stateValue === 'stopped') return;
     const restart = this.config.restart;
     if (this.failures > restart.maxAttempts) {
-      this.logger.error({ server: this.name, err: this.lastError, attempts: this.failures }, 'upstream down; giving up');
+      this.logger.error(
+        { server: this.name, err: this.lastError, attempts: this.failures },
+        'upstream down; giving up',
+      );
       this.setState('down');
       return;
     }

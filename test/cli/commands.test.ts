@@ -6,7 +6,10 @@ import { stdioFixtureConfig } from '../helpers/fixtures.js';
 import { runCli, spawnGateway, tempDir, writeConfig } from '../helpers/gateway.js';
 
 test('an invalid config exits non-zero naming the file and the field', async (t) => {
-  const file = await writeConfig('mcpServers:\n  broken:\n    command: 42\n  fine:\n    command: echo\n', 'localmcp.yaml');
+  const file = await writeConfig(
+    'mcpServers:\n  broken:\n    command: 42\n  fine:\n    command: echo\n',
+    'localmcp.yaml',
+  );
   const result = await runCli(['serve', '--config', file]);
   t.is(result.code, 2);
   t.true(result.stderr.includes(file), 'names the file');
@@ -45,7 +48,9 @@ test('servers list and tools list connect to the configured upstreams (--json)',
   });
   const servers = await runCli(['servers', 'list', '--config', file, '--json']);
   t.is(servers.code, 3, 'exit 3: an enabled server is unreachable');
-  const parsed = JSON.parse(servers.stdout) as { servers: Array<{ name: string; state: string; toolCount: number; lastError?: string }> };
+  const parsed = JSON.parse(servers.stdout) as {
+    servers: Array<{ name: string; state: string; toolCount: number; lastError?: string }>;
+  };
   t.is(parsed.servers.find((s) => s.name === 'echo')?.state, 'ready');
   t.true(parsed.servers.find((s) => s.name === 'echo')!.toolCount >= 5);
   t.regex(parsed.servers.find((s) => s.name === 'ghost')?.lastError ?? '', /ENOENT/);
@@ -74,7 +79,11 @@ test('serve accepts a Cursor mcp.json as it is', async (t) => {
   const file = await writeConfig({ mcpServers: { 'my-echo': { command: echo.command, args: echo.args } } }, 'mcp.json');
   const result = await runCli(['tools', 'list', '--config', file, '--json']);
   t.is(result.code, 0, result.stderr);
-  t.true((JSON.parse(result.stdout) as { tools: Array<{ name: string }> }).tools.some((tool) => tool.name === 'my-echo__echo'));
+  t.true(
+    (JSON.parse(result.stdout) as { tools: Array<{ name: string }> }).tools.some(
+      (tool) => tool.name === 'my-echo__echo',
+    ),
+  );
 });
 
 test('init writes localmcp.yaml from the template and refuses to overwrite without --force', async (t) => {

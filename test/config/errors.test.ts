@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { ErrorCodes, isLocalmcpError } from '@localmcp/plugin-api';
 import type { LocalmcpError } from '@localmcp/plugin-api';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { loadConfig, parseConfig } from '../../server/config/load.js';
 import { tempDir } from './temp-dir.js';
 
-function configError(t: import('ava').ExecutionContext, raw: unknown): LocalmcpError {
+function configError(t: ExecutionContext, raw: unknown): LocalmcpError {
   const error = t.throws(() => parseConfig(raw, { file: '/cfg/localmcp.yaml', env: {} }));
   if (!isLocalmcpError(error)) throw new Error(`expected a LocalmcpError, got ${String(error)}`);
   t.is(error.code, ErrorCodes.CONFIG_INVALID);
@@ -93,7 +93,10 @@ test('unknown type, bad url, bad plugin id and bad glob list have readable messa
   });
   t.regex(error.message, /mcpServers\.a\.type: expected "stdio", "http", .*"sse", received string "ws"/);
   t.regex(error.message, /mcpServers\.a\.url: expected an http:\/\/ or https:\/\/ URL, received string "ftp:\/\/x"/);
-  t.regex(error.message, /plugins\.required\[0\]: expected a plugin id "kind:name" or an npm package name, received string "Search HNSW!"/);
+  t.regex(
+    error.message,
+    /plugins\.required\[0\]: expected a plugin id "kind:name" or an npm package name, received string "Search HNSW!"/,
+  );
   t.regex(error.message, /mcpServers\.b\.tools\.deny: expected array of glob patterns, received string/);
 });
 

@@ -23,14 +23,17 @@ test.before(async (t) => {
   const files = await tempDir('localmcp-fs-');
   await mkdir(join(files, 'docs'));
   await writeFile(join(files, 'docs', 'hello.txt'), 'hello from the filesystem server\n');
-  const fixtures = await Promise.all([startHttpFixture('http', { FIXTURE_NAME: 'web' }), startHttpFixture('sse', { FIXTURE_NAME: 'legacy' })]);
+  const fixtures = await Promise.all([
+    startHttpFixture('http', { FIXTURE_NAME: 'web' }),
+    startHttpFixture('sse', { FIXTURE_NAME: 'legacy' }),
+  ]);
   const config = {
     mcpServers: {
       everything: referenceServer('everything', 'stdio'),
       memory: { ...referenceServer('memory'), env: { MEMORY_FILE_PATH: join(files, 'memory.jsonl') } },
       filesystem: referenceServer('filesystem', files),
       web: { url: fixtures[0]!.url },
-      legacy: { url: fixtures[1]!.url, type: 'sse' },
+      legacy: { url: fixtures[1]!.url, type: 'sse' as const },
     },
   };
   t.context = { gateway: await startGateway(config), fixtures, files, config };
@@ -43,11 +46,18 @@ test.after.always(async (t) => {
 
 type Connect = (t: ExecutionContext<Context>) => Promise<Client>;
 
-const overHttp: Connect = (t) => connectClient(new StreamableHTTPClientTransport(new URL(`${t.context.gateway.url}/mcp`)));
+const overHttp: Connect = (t) =>
+  connectClient(new StreamableHTTPClientTransport(new URL(`${t.context.gateway.url}/mcp`)));
 const overSse: Connect = (t) => connectClient(new SSEClientTransport(new URL(`${t.context.gateway.url}/sse`)));
 const overStdio: Connect = async (t) => {
   const file = await writeConfig(t.context.config);
-  return connectClient(new StdioClientTransport({ command: process.execPath, args: [CLI, 'serve', '--stdio', '--config', file], stderr: 'ignore' }));
+  return connectClient(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'serve', '--stdio', '--config', file],
+      stderr: 'ignore',
+    }),
+  );
 };
 
 const transports: Array<[string, Connect]> = [
@@ -62,7 +72,13 @@ for (const [name, connect] of transports) {
     try {
       const { tools } = await client.listTools();
       const names = new Set(tools.map((tool) => tool.name));
-      for (const expected of ['everything__echo', 'memory__create_entities', 'filesystem__read_text_file', 'web__echo', 'legacy__add']) {
+      for (const expected of [
+        'everything__echo',
+        'memory__create_entities',
+        'filesystem__read_text_file',
+        'web__echo',
+        'legacy__add',
+      ]) {
         t.true(names.has(expected), `${expected} is listed`);
       }
       t.true(tools.every((tool) => tool.name.length <= 64 && /^[A-Za-z0-9_-]+$/.test(tool.name)));
@@ -83,8 +99,14 @@ for (const [name, connect] of transports) {
       });
       t.regex(firstText(await client.callTool({ name: 'memory__read_graph', arguments: {} })), new RegExp(entity));
       const file = join(t.context.files, 'docs', 'hello.txt');
-      t.is(firstText(await client.callTool({ name: 'filesystem__read_text_file', arguments: { path: file } })), 'hello from the filesystem server\n');
-      t.is(firstText(await client.callTool({ name: 'web__echo', arguments: { text: 'over streamable http' } })), 'over streamable http');
+      t.is(
+        firstText(await client.callTool({ name: 'filesystem__read_text_file', arguments: { path: file } })),
+        'hello from the filesystem server\n',
+      );
+      t.is(
+        firstText(await client.callTool({ name: 'web__echo', arguments: { text: 'over streamable http' } })),
+        'over streamable http',
+      );
       t.is(firstText(await client.callTool({ name: 'legacy__add', arguments: { a: 2, b: 40 } })), '42');
     } finally {
       await client.close();

@@ -40,7 +40,9 @@ async function stillServing(t: { context: { gw: InProcessGateway }; is: (a: unkn
 
 test('an unknown tool is a JSON-RPC invalid-params error naming the tool', async (t) => {
   const client = await connectClient(new StreamableHTTPClientTransport(new URL(`${t.context.gw.url}/mcp`)));
-  const error = await t.throwsAsync(client.callTool({ name: 'nope__missing', arguments: {} }), { instanceOf: McpError });
+  const error = await t.throwsAsync(client.callTool({ name: 'nope__missing', arguments: {} }), {
+    instanceOf: McpError,
+  });
   t.is((error as McpError).code, ErrorCode.InvalidParams);
   t.regex(error!.message, /Unknown tool "nope__missing"/);
   await client.close();
@@ -67,14 +69,18 @@ test('a non-MCP request on /mcp is refused with a JSON-RPC error, not a crash', 
   const get = await fetch(`${t.context.gw.url}/mcp`);
   t.is(get.status, 400);
 
-  const unknownSession = await post(t, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'mcp-session-id': 'not-a-session' });
+  const unknownSession = await post(t, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), {
+    'mcp-session-id': 'not-a-session',
+  });
   t.is(unknownSession.status, 404);
 
   // An initialized session fed garbage JSON-RPC: the transport answers 400, the session stays usable.
   const init = await post(t, JSON.stringify(INIT));
   const session = init.headers.get('mcp-session-id')!;
   t.truthy(session);
-  const garbage = await post(t, JSON.stringify({ jsonrpc: '2.0', id: 'x', nonsense: true }), { 'mcp-session-id': session });
+  const garbage = await post(t, JSON.stringify({ jsonrpc: '2.0', id: 'x', nonsense: true }), {
+    'mcp-session-id': session,
+  });
   t.is(garbage.status, 400);
 
   const notFound = await fetch(`${t.context.gw.url}/nothing-here`);

@@ -66,6 +66,9 @@ test('a SIGKILLed stdio upstream fails in-flight calls, comes back, and leaves n
   t.true(tree.length >= 3, 'shell, sleeper and server are in the tree');
   await client.close();
   t.is(await gateway.stop('SIGTERM'), 0, 'graceful exit');
-  await waitFor(() => tree.every((pid) => !isAlive(pid)), { timeoutMs: 5000, message: 'every process of the tree ended' });
+  await waitFor(() => tree.every((pid) => !isAlive(pid)), {
+    timeoutMs: 5000,
+    message: 'every process of the tree ended',
+  });
   t.deepEqual(tree.filter(isAlive), []);
 });

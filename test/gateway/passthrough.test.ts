@@ -43,10 +43,14 @@ test.serial('progress notifications from the upstream reach the client under its
 test.serial('cancelling a call cancels it upstream', async (t) => {
   const before = (await stats(t.context.client)).cancelled;
   const controller = new AbortController();
-  const call = t.context.client.callTool({ name: 'up__slow', arguments: { ms: 20_000 } }, undefined, { signal: controller.signal });
+  const call = t.context.client.callTool({ name: 'up__slow', arguments: { ms: 20_000 } }, undefined, {
+    signal: controller.signal,
+  });
   setTimeout(() => controller.abort('changed my mind'), 300);
   await t.throwsAsync(call);
-  await waitFor(async () => (await stats(t.context.client)).cancelled > before, { message: 'the upstream saw the cancellation' });
+  await waitFor(async () => (await stats(t.context.client)).cancelled > before, {
+    message: 'the upstream saw the cancellation',
+  });
   t.pass();
 });
 
@@ -61,7 +65,9 @@ test.serial('an upstream list change is announced downstream and the new tool is
 });
 
 test.serial('upstream JSON-RPC errors come back as MCP errors naming the server', async (t) => {
-  const error = await t.throwsAsync(t.context.client.callTool({ name: 'broken__echo', arguments: { text: 'x' } }), { instanceOf: McpError });
+  const error = await t.throwsAsync(t.context.client.callTool({ name: 'broken__echo', arguments: { text: 'x' } }), {
+    instanceOf: McpError,
+  });
   t.regex(error!.message, /\[broken\]/);
   t.notRegex(error!.message, /MCP error -?\d+: .*MCP error/, 'the SDK prefix is not repeated');
 });
@@ -80,7 +86,11 @@ test.serial('DELETE ends a Streamable HTTP session', async (t) => {
   await transport.terminateSession();
   const after = await fetch(`${t.context.gw.url}/mcp`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-session-id': sessionId,
+    },
     body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
   });
   t.is(after.status, 404);

@@ -18,7 +18,10 @@ export const CLI = join(REPO, 'cli/bin/run.js');
 
 /** Paths of the reference MCP servers from npm, run with node directly (npx would add seconds per start). */
 export function referenceServer(name: 'everything' | 'memory' | 'filesystem', ...args: string[]) {
-  return { command: process.execPath, args: [join(REPO, `node_modules/@modelcontextprotocol/server-${name}/dist/index.js`), ...args] };
+  return {
+    command: process.execPath,
+    args: [join(REPO, `node_modules/@modelcontextprotocol/server-${name}/dist/index.js`), ...args],
+  };
 }
 
 export interface InProcessGateway {
@@ -61,7 +64,10 @@ export interface CliResult {
 }
 
 /** Runs the CLI to completion with a temp data dir, so no test touches the user's plugins. */
-export async function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, LOCALMCP_DATA_DIR: await tempDir('localmcp-data-'), ...options.env },

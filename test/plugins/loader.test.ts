@@ -27,7 +27,7 @@ async function rejection(promise: Promise<unknown>): Promise<PluginError> {
   try {
     await promise;
   } catch (error) {
-    if (!isPluginError(error)) throw new Error(`expected a PluginError, got ${String(error)}`);
+    if (!isPluginError(error)) throw new Error(`expected a PluginError, got ${String(error)}`, { cause: error });
     return error;
   }
   throw new Error('expected a rejection');

@@ -35,7 +35,9 @@ test('a required plugin that fails to load stops serve with its name', async (t)
   const dataDir = join(await tempDir(), 'data');
   const { env } = await installFixturePlugin(dataDir, 'throwing-plugin');
   const file = await writeConfig({ plugins: { required: ['localmcp-plugin-fixture-throws'] }, mcpServers: {} });
-  const result = await runGatewayCli(['serve', '--config', file, '--port', '0'], { env: env as Record<string, string> });
+  const result = await runGatewayCli(['serve', '--config', file, '--port', '0'], {
+    env: env as Record<string, string>,
+  });
   t.is(result.code, 1);
   t.regex(result.stderr, /localmcp-plugin-fixture-throws/);
   t.regex(result.stderr, /boom at load/);

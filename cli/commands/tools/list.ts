@@ -23,16 +23,31 @@ export default class ToolsList extends BaseCommand<typeof ToolsList> {
     const setup = await this.setup();
     const { tools, unavailable } = await withUpstreams(setup, (gateway) => ({
       tools: gateway.catalog.listTools(),
-      unavailable: gateway.upstreams.statuses().filter((s) => s.state !== 'ready' && s.state !== 'disabled').map((s) => s.name),
+      unavailable: gateway.upstreams
+        .statuses()
+        .filter((s) => s.state !== 'ready' && s.state !== 'disabled')
+        .map((s) => s.name),
     }));
     const servers = this.flags.server;
     const rows: ToolRow[] = tools
       .filter((t) => !servers || servers.includes(t.server))
-      .map((t) => ({ name: t.publicName, server: t.server, originalName: t.originalName, description: t.item.description ?? '', inputSchema: t.item.inputSchema }));
+      .map((t) => ({
+        name: t.publicName,
+        server: t.server,
+        originalName: t.originalName,
+        description: t.item.description ?? '',
+        inputSchema: t.item.inputSchema,
+      }));
     if (!this.jsonEnabled()) {
-      this.log(renderTable(['NAME', 'SERVER', 'DESCRIPTION'], rows.map((r) => [r.name, r.server, r.description.split('\n')[0] ?? ''])));
+      this.log(
+        renderTable(
+          ['NAME', 'SERVER', 'DESCRIPTION'],
+          rows.map((r) => [r.name, r.server, r.description.split('\n')[0] ?? '']),
+        ),
+      );
       this.log(`\n${rows.length} tools`);
-      for (const name of unavailable) this.warn(`server "${name}" is unavailable; run \`localmcp servers list\` for its error`);
+      for (const name of unavailable)
+        this.warn(`server "${name}" is unavailable; run \`localmcp servers list\` for its error`);
     }
     if (unavailable.length > 0) process.exitCode = ExitCodes.UNAVAILABLE;
     return { tools: rows, unavailable };

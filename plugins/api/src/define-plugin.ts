@@ -17,7 +17,9 @@ const PLUGIN_DEFINITION = Symbol.for('localmcp.plugin');
 export interface OptionsSchema<O> {
   safeParse(
     value: unknown,
-  ): { success: true; data: O } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+  ):
+    | { success: true; data: O }
+    | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
 }
 
 /** What a plugin author writes: its kind, a name, an options schema and a factory. */
@@ -52,7 +54,9 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
  * })
  * ```
  */
-export function definePlugin<K extends PluginKind, O = Record<string, never>>(spec: PluginSpec<K, O>): PluginDefinition<K, O> {
+export function definePlugin<K extends PluginKind, O = Record<string, never>>(
+  spec: PluginSpec<K, O>,
+): PluginDefinition<K, O> {
   if (!NAME_PATTERN.test(spec.name)) {
     throw new TypeError(`plugin name "${spec.name}" must match ${NAME_PATTERN}`);
   }

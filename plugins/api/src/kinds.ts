@@ -111,9 +111,7 @@ export interface ChatResponse {
 
 /** A piece of a streamed completion. */
 export type ChatChunk =
-  | { type: 'text'; text: string }
-  | { type: 'tool_call'; call: ToolCall }
-  | { type: 'done'; response: ChatResponse };
+  { type: 'text'; text: string } | { type: 'tool_call'; call: ToolCall } | { type: 'done'; response: ChatResponse };
 
 /** A model provider: chat with tool calls, optionally streamed. */
 export interface ChatProvider {
