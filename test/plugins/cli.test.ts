@@ -1,14 +1,16 @@
 // The real CLI in child processes: `localmcp plugins install|link|uninstall` (oclif's plugin-plugins) with a
 // temporary data dir, and what `serve` will see of the installed plugins (cli/plugin-candidates.ts from dist/).
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import test from 'ava';
 import type { PluginCandidate, PluginStatus } from '../../server/plugins/index.js';
 import {
+  cliBin,
   describeRun,
   installFixturePlugin,
   isolatedCliEnv,
+  packFixturePlugin,
   pluginFixturesDir,
   removeTempDirs,
   repoRoot,
@@ -131,4 +133,20 @@ test('plugins link <dir> makes a link candidate rooted at the directory', async 
   t.is(unlink.code, 0, describeRun('plugins uninstall (link)', unlink));
   t.false((await listPlugins(dataDir)).some((p) => p.name === 'localmcp-plugin-fixture-good'));
   t.true(existsSync(join(fixtureRoot, 'index.js')), 'unlinking leaves the linked directory alone');
+});
+
+test('plugins install accepts a plain relative path to a tarball (rewritten to file:, never fetched)', async (t) => {
+  const dataDir = join(await tempDir(), 'data');
+  const env = isolatedCliEnv(dataDir);
+  const packDir = join(dirname(dataDir), 'packs');
+  await mkdir(packDir, { recursive: true });
+  await mkdir(env['HOME']!, { recursive: true });
+  const tarball = await packFixturePlugin('good-plugin', packDir, env);
+  const result = await run(process.execPath, [cliBin, 'plugins', 'install', `./${basename(tarball)}`], {
+    cwd: packDir,
+    env,
+    timeoutMs: 30_000,
+  });
+  t.is(result.code, 0, describeRun('plugins install ./x.tgz', result));
+  t.true((await listPlugins(dataDir)).some((p) => p.name === 'localmcp-plugin-fixture-good'));
 });
