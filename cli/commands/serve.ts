@@ -98,9 +98,11 @@ Health: GET /healthz (alive), GET /readyz (each upstream's state; 503 until ever
       stopping = true;
       logger.info({ signal, inFlight: gateway.router.pending }, 'shutting down');
       void (async () => {
-        const closing = http?.close();
-        await gateway.stop();
-        await closing;
+        http?.stopAccepting();
+        const graceMs = gateway.config.gateway.shutdownGraceMs;
+        await (http ? http.drain(graceMs) : gateway.router.drain(graceMs));
+        await http?.close();
+        await gateway.stop(0);
         logger.info({}, 'stopped');
         process.exit(0);
       })();

@@ -15,6 +15,13 @@ export interface HttpApp {
   app: Koa;
   streamable: StreamableEndpoint;
   sse: SseEndpoint;
+  /** Refuses new requests (503) while in-flight ones finish: the first step of a graceful shutdown. */
+  startDraining(): void;
+  /**
+   * Resolves when no POST is in flight (or after `timeoutMs`). Counted at the HTTP level, not per upstream call,
+   * because a call is only done for the client once its response has been written.
+   */
+  drain(timeoutMs: number): Promise<void>;
   /** Ends every downstream session. */
   closeSessions(): Promise<void>;
 }
@@ -54,7 +61,28 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
     };
   });
 
+  let draining = false;
+  let inFlight = 0;
+  const idle: Array<() => void> = [];
+  app.use(async (ctx, next) => {
+    // Only POSTs carry requests; GET streams stay open by design and would never drain.
+    if (ctx.method !== 'POST') return next();
+    inFlight++;
+    ctx.res.once('close', () => {
+      if (--inFlight === 0) for (const wake of idle.splice(0)) wake();
+    });
+    await next();
+  });
   app.use(errorMiddleware(gateway.logger));
+  app.use(async (ctx, next) => {
+    if (draining && ctx.path !== '/healthz' && ctx.path !== '/readyz') {
+      ctx.status = 503;
+      ctx.set('Connection', 'close');
+      ctx.body = { error: 'the gateway is shutting down' };
+      return;
+    }
+    await next();
+  });
   app.use(
     originGuard({
       bindHost: options.host,
@@ -76,6 +104,19 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
     app,
     streamable,
     sse,
+    startDraining: () => {
+      draining = true;
+    },
+    drain: async (timeoutMs) => {
+      if (inFlight === 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        idle.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
     closeSessions: async () => {
       await Promise.all([streamable.closeAll(), sse.closeAll()]);
     },

@@ -9,6 +9,10 @@ export interface RunningHttpServer {
   url: string;
   port: number;
   server: HttpServer;
+  /** Stops accepting connections and refuses new requests; requests in flight go on. */
+  stopAccepting(): void;
+  /** Waits for POSTs in flight to be answered, up to `timeoutMs`. */
+  drain(timeoutMs: number): Promise<void>;
   /** Stops accepting, ends sessions and closes open sockets. */
   close(): Promise<void>;
 }
@@ -42,8 +46,14 @@ export async function listenHttp(gateway: Gateway, host: string, port: number): 
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
     server,
+    stopAccepting: () => {
+      http.startDraining();
+      if (server.listening) server.close();
+    },
+    drain: (timeoutMs) => http.drain(timeoutMs),
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      http.startDraining();
+      const closed = server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       await http.closeSessions();
       server.closeIdleConnections();
       // SSE streams that did not end with their session would hold close() forever.

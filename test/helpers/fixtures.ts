@@ -35,8 +35,12 @@ export type HttpFixture = {
 };
 
 /** Starts the echo fixture over Streamable HTTP (`http`, URL ends /mcp) or legacy SSE (`sse`, URL ends /sse). */
-export async function startHttpFixture(mode: 'http' | 'sse', env: Record<string, string> = {}): Promise<HttpFixture> {
-  const child = spawn(process.execPath, [...tsxNodeArgs(fixturePath('echo-server')), `--${mode}`, '0'], {
+export async function startHttpFixture(
+  mode: 'http' | 'sse',
+  env: Record<string, string> = {},
+  port = 0,
+): Promise<HttpFixture> {
+  const child = spawn(process.execPath, [...tsxNodeArgs(fixturePath('echo-server')), `--${mode}`, String(port)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
