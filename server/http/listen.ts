@@ -53,7 +53,9 @@ export async function listenHttp(gateway: Gateway, host: string, port: number): 
     drain: (timeoutMs) => http.drain(timeoutMs),
     close: async () => {
       http.startDraining();
-      const closed = server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+      const closed = server.listening
+        ? new Promise<void>((resolve) => server.close(() => resolve()))
+        : Promise.resolve();
       await http.closeSessions();
       server.closeIdleConnections();
       // SSE streams that did not end with their session would hold close() forever.
