@@ -4,6 +4,7 @@ import { ErrorCodes, LocalmcpError } from '@localmcp/plugin-api';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { UpstreamSupervisor } from '../upstream/supervisor.js';
+import { InFlight } from '../util/in-flight.js';
 import { bareMessage, WireError } from './mcp-errors.js';
 
 export interface Progress {
@@ -24,8 +25,7 @@ export interface CallOptions {
  * failures into errors that say which server failed and how.
  */
 export class Router {
-  private inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly catalog: Catalog,
@@ -33,19 +33,12 @@ export class Router {
   ) {}
 
   get pending(): number {
-    return this.inFlight;
+    return this.inFlight.pending;
   }
 
   /** Resolves when no call is in flight, or after `timeoutMs`. */
-  async drain(timeoutMs: number): Promise<void> {
-    if (this.inFlight === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.idleWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  drain(timeoutMs: number): Promise<void> {
+    return this.inFlight.idle(timeoutMs);
   }
 
   async callTool(
@@ -118,13 +111,13 @@ export class Router {
   private async run<T>(server: string, method: string, call: (upstream: Upstream) => Promise<T>): Promise<T> {
     const upstream = this.upstreams.get(server);
     if (!upstream) throw new LocalmcpError(ErrorCodes.UPSTREAM_UNAVAILABLE, `upstream "${server}" is not configured`);
-    this.inFlight++;
+    this.inFlight.begin();
     try {
       return await call(upstream);
     } catch (error) {
       throw this.describe(upstream, method, error);
     } finally {
-      if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      this.inFlight.end();
     }
   }
 

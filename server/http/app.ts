@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Gateway } from '../gateway/gateway.js';
+import { InFlight } from '../util/in-flight.js';
 import { errorMiddleware } from './errors.js';
 import { originGuard, tokenGuard } from './guards.js';
 import { SseEndpoint } from './sse.js';
@@ -62,15 +63,12 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
   });
 
   let draining = false;
-  let inFlight = 0;
-  const idle: Array<() => void> = [];
+  const inFlight = new InFlight();
   app.use(async (ctx, next) => {
     // Only POSTs carry requests; GET streams stay open by design and would never drain.
     if (ctx.method !== 'POST') return next();
-    inFlight++;
-    ctx.res.once('close', () => {
-      if (--inFlight === 0) for (const wake of idle.splice(0)) wake();
-    });
+    inFlight.begin();
+    ctx.res.once('close', () => inFlight.end());
     await next();
   });
   app.use(errorMiddleware(gateway.logger));
@@ -107,16 +105,7 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
     startDraining: () => {
       draining = true;
     },
-    drain: async (timeoutMs) => {
-      if (inFlight === 0) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        idle.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    },
+    drain: (timeoutMs) => inFlight.idle(timeoutMs),
     closeSessions: async () => {
       await Promise.all([streamable.closeAll(), sse.closeAll()]);
     },

@@ -36,6 +36,41 @@ export function toolFilter(config: UpstreamConfig): (name: string) => boolean {
   return (name) => (!allow || allow(name)) && !(deny && deny(name));
 }
 
+type Page<T> = { items: T[]; nextCursor?: string };
+type PageFetcher = (client: Client, cursor: string | undefined, timeout: number) => Promise<Page<unknown>>;
+
+// Tools and prompts need their capability; resources and templates both hang off `resources`.
+const FETCHERS: Record<ListKind, { capability: 'tools' | 'prompts' | 'resources'; page: PageFetcher }> = {
+  tools: {
+    capability: 'tools',
+    page: async (client, cursor, timeout) => {
+      const r = await client.listTools({ cursor }, { timeout });
+      return { items: r.tools, nextCursor: r.nextCursor };
+    },
+  },
+  prompts: {
+    capability: 'prompts',
+    page: async (client, cursor, timeout) => {
+      const r = await client.listPrompts({ cursor }, { timeout });
+      return { items: r.prompts, nextCursor: r.nextCursor };
+    },
+  },
+  resources: {
+    capability: 'resources',
+    page: async (client, cursor, timeout) => {
+      const r = await client.listResources({ cursor }, { timeout });
+      return { items: r.resources, nextCursor: r.nextCursor };
+    },
+  },
+  resourceTemplates: {
+    capability: 'resources',
+    page: async (client, cursor, timeout) => {
+      const r = await client.listResourceTemplates({ cursor }, { timeout });
+      return { items: r.resourceTemplates, nextCursor: r.nextCursor };
+    },
+  },
+};
+
 /** Fetches the lists the server's capabilities say it has; the others stay empty. */
 export async function fetchLists(
   client: Client,
@@ -43,48 +78,14 @@ export async function fetchLists(
   kinds: ListKind[],
 ): Promise<Partial<UpstreamLists>> {
   const caps = client.getServerCapabilities() ?? {};
-  const options = { timeout: config.timeouts.requestMs };
-  const out: Partial<UpstreamLists> = {};
   const allowed = toolFilter(config);
-  await Promise.all(
+  const entries = await Promise.all(
     kinds.map(async (kind) => {
-      switch (kind) {
-        case 'tools':
-          out.tools = caps.tools
-            ? (
-                await paginate(async (cursor) => {
-                  const r = await client.listTools({ cursor }, options);
-                  return { items: r.tools, nextCursor: r.nextCursor };
-                })
-              ).filter((tool) => allowed(tool.name))
-            : [];
-          break;
-        case 'prompts':
-          out.prompts = caps.prompts
-            ? await paginate(async (cursor) => {
-                const r = await client.listPrompts({ cursor }, options);
-                return { items: r.prompts, nextCursor: r.nextCursor };
-              })
-            : [];
-          break;
-        case 'resources':
-          out.resources = caps.resources
-            ? await paginate(async (cursor) => {
-                const r = await client.listResources({ cursor }, options);
-                return { items: r.resources, nextCursor: r.nextCursor };
-              })
-            : [];
-          break;
-        case 'resourceTemplates':
-          out.resourceTemplates = caps.resources
-            ? await paginate(async (cursor) => {
-                const r = await client.listResourceTemplates({ cursor }, options);
-                return { items: r.resourceTemplates, nextCursor: r.nextCursor };
-              })
-            : [];
-          break;
-      }
+      const { capability, page } = FETCHERS[kind];
+      if (!caps[capability]) return [kind, []] as const;
+      const items = await paginate((cursor) => page(client, cursor, config.timeouts.requestMs));
+      return [kind, kind === 'tools' ? (items as Tool[]).filter((tool) => allowed(tool.name)) : items] as const;
     }),
   );
-  return out;
+  return Object.fromEntries(entries) as Partial<UpstreamLists>;
 }
