@@ -7,9 +7,14 @@ export type JsonSchema = Record<string, unknown>;
 
 /** Turns texts into vectors. Vectors of one embedder share one length. */
 export interface Embedder {
-  /** The vector length, when known before the first call. */
-  readonly dimensions?: number;
-  /** One vector per text, in the same order. */
+  /**
+   * Identifies the model and every setting that changes its vectors (e.g. `transformers:Xenova/all-MiniLM-L6-v2`).
+   * The gateway keys persisted embeddings by this id and a hash of the text, so a changed id re-embeds.
+   */
+  readonly id: string;
+  /** The vector length. */
+  readonly dimensions: number;
+  /** One vector per text, in the same order. Vectors should be L2-normalised (cosine = dot product). */
   embed(texts: string[], options?: HookOptions): Promise<Float32Array[]>;
   /** Releases models, threads or connections. */
   close?(): Promise<void>;
@@ -17,7 +22,7 @@ export interface Embedder {
 
 // ---------------------------------------------------------------------------------------------- search
 
-/** A tool as the search backends see it. `id` is the gateway's public (namespaced) tool name. */
+/** A tool as the gateway indexes it. `id` is the gateway's public (namespaced) tool name. */
 export interface ToolDocument {
   id: string;
   name: string;
@@ -27,24 +32,42 @@ export interface ToolDocument {
   inputSchema?: JsonSchema;
 }
 
-/** One search result: the tool id, a score (higher is better) and, optionally, why it matched. */
-export interface SearchHit {
+/** A vector to index under an id (a tool's public name, or a server's name for server-level search). */
+export interface VectorRecord {
+  id: string;
+  vector: Float32Array;
+}
+
+/** One search result: the id and its cosine similarity to the query (higher is closer). */
+export interface VectorHit {
   id: string;
   score: number;
-  reason?: string;
 }
 
-/** Options of a search: how many hits, and an optional filter on servers. */
-export interface SearchOptions extends HookOptions {
+/** Options of a vector search. */
+export interface VectorSearchOptions extends HookOptions {
   limit: number;
-  servers?: string[];
+  /** Only ids for which this returns true (a server filter, scopes). Backends may over-fetch and post-filter. */
+  filter?: (id: string) => boolean;
 }
 
-/** Indexes tools and answers queries. An empty result is a result, not an error. */
+/**
+ * A vector index. The gateway embeds tools with the configured {@link Embedder} and keeps the backend in step
+ * with the catalog through upsert/remove; an empty result is a result, not an error.
+ */
 export interface SearchBackend {
-  /** Replaces the indexed set with `tools`. */
-  index(tools: ToolDocument[], options?: HookOptions): Promise<void>;
-  search(query: string, options: SearchOptions): Promise<SearchHit[]>;
+  /** Adds or replaces vectors by id. All vectors of one backend have the same length. */
+  upsert(records: VectorRecord[], options?: HookOptions): Promise<void>;
+  /** Removes ids; unknown ids are ignored. */
+  remove(ids: string[], options?: HookOptions): Promise<void>;
+  /** The `limit` nearest vectors by cosine similarity, best first. */
+  search(vector: Float32Array, options: VectorSearchOptions): Promise<VectorHit[]>;
+  /** How many vectors are indexed. */
+  size(): number;
+  /** Writes the index under `dir` (a directory the gateway owns for this backend). */
+  persist?(dir: string, options?: HookOptions): Promise<void>;
+  /** Reads an index written by persist(); false when `dir` holds none (the gateway then rebuilds). */
+  load?(dir: string, options?: HookOptions): Promise<boolean>;
   close?(): Promise<void>;
 }
 
