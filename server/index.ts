@@ -9,3 +9,5 @@ export { Catalog } from './catalog/catalog.js';
 export { loadSetup, type Setup, type SetupOptions } from './setup.js';
 export type { GatewayConfig, UpstreamConfig } from './config/schema.js';
 export { loadPlugins, PluginRegistry, type PluginCandidate, type PluginStatus } from './plugins/index.js';
+export type { ToolSearchResult } from './discovery/tool-index.js';
+export type { DiscoveryMode } from './config/schema.js';

@@ -40,6 +40,11 @@ Health: GET /healthz (alive), GET /readyz (each upstream's state; 503 until ever
       summary: 'Serve one MCP session over stdin/stdout instead of HTTP (logs go to stderr).',
       default: false,
     }),
+    mode: Flags.option({
+      options: ['all', 'discovery', 'hybrid'] as const,
+      summary: 'Tools shown to clients: all, only the discovery meta-tools, or meta-tools plus pinned tools.',
+      env: 'LOCALMCP_MODE',
+    })(),
     stateless: Flags.boolean({ summary: 'Streamable HTTP without sessions: each POST stands alone.', allowNo: true }),
     'log-level': Flags.option({
       options: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
@@ -49,8 +54,9 @@ Health: GET /healthz (alive), GET /readyz (each upstream's state; 503 until ever
   };
 
   async run(): Promise<void> {
-    const { host, port, token, stateless, stdio } = this.flags;
+    const { host, port, token, stateless, stdio, mode } = this.flags;
     const setup = await this.setup({ host, port, token, stateless });
+    if (mode) setup.config.discovery.mode = mode;
     const logger = createLogger({ level: this.flags['log-level'] });
     for (const warning of setup.warnings) logger.warn({ file: setup.file }, warning);
 
@@ -61,7 +67,13 @@ Health: GET /healthz (alive), GET /readyz (each upstream's state; 503 until ever
       logger: logger.child({ component: 'plugins' }),
     }).catch((error: unknown) => this.fail(error, ExitCodes.ERROR));
 
-    const gateway = new Gateway({ config: setup.config, upstreams: setup.upstreams, logger, plugins });
+    const gateway = new Gateway({
+      config: setup.config,
+      upstreams: setup.upstreams,
+      logger,
+      plugins,
+      dataDir: this.config.dataDir,
+    });
     if (stdio) {
       this.onSignals(gateway, logger, undefined);
       await gateway.start();

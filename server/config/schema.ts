@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { expected, formatPath } from './format-issues.js';
 import { booleanField, defaultNamespace, intField, nonEmptyString, stringList } from './schema-fields.js';
+import { DiscoverySchema } from './discovery-schema.js';
 import { ServerConfigSchema } from './server-schema.js';
 import type { Transport } from './server-schema.js';
 
 export { ServerConfigSchema, SERVER_TYPES } from './server-schema.js';
+export { DiscoverySchema, DISCOVERY_MODES, type DiscoveryConfig, type DiscoveryMode } from './discovery-schema.js';
 export type { ServerConfig, ServerConfigInput, Transport } from './server-schema.js';
 
 const MAX_MS = 2 ** 31 - 1;
@@ -69,10 +71,11 @@ export const GatewayConfigSchema = z
     {
       gateway: GatewaySchema.prefault({}),
       plugins: PluginsSchema.prefault({}),
+      discovery: DiscoverySchema.prefault({}),
       mcpServers: ServersSchema.default({}),
       servers: ServersSchema.optional(),
     },
-    expected('a mapping with "mcpServers" and optionally "gateway" and "plugins"'),
+    expected('a mapping with "mcpServers" and optionally "gateway", "plugins" and "discovery"'),
   )
   .superRefine((config, ctx) => {
     const owners = new Map<string, string>();

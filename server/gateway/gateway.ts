@@ -5,6 +5,9 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { UpstreamSupervisor } from '../upstream/supervisor.js';
 import type { UpstreamStatus } from '../upstream/upstream.js';
 import type { PluginStatus } from '../plugins/types.js';
+import type { DiscoveryMode } from '../config/schema.js';
+import { createToolIndex } from '../discovery/setup.js';
+import { DiscoveryService } from '../discovery/service.js';
 import { createSessionServer } from './mcp-session.js';
 import { Router } from './router.js';
 
@@ -14,6 +17,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Plugins already loaded by the caller (the CLI finds them through oclif). */
   plugins?: PluginRegistry;
+  /** Where the gateway may keep state between runs (embeddings); none means memory only. */
+  dataDir?: string;
 }
 
 export interface Readiness {
@@ -32,6 +37,7 @@ export class Gateway {
   readonly upstreams: UpstreamSupervisor;
   readonly router: Router;
   readonly plugins: PluginRegistry | undefined;
+  readonly discovery: DiscoveryService;
   private started: Promise<void> | undefined;
 
   constructor(readonly options: GatewayOptions) {
@@ -40,6 +46,21 @@ export class Gateway {
     this.upstreams = new UpstreamSupervisor(options.upstreams, this.logger);
     this.router = new Router(this.catalog, this.upstreams);
     this.plugins = options.plugins;
+    const index = createToolIndex({
+      config: options.config.discovery,
+      catalog: this.catalog,
+      upstreams: this.upstreams,
+      plugins: this.plugins,
+      dataDir: options.dataDir,
+      logger: this.logger,
+    });
+    this.discovery = new DiscoveryService({
+      config: options.config.discovery,
+      catalog: this.catalog,
+      router: this.router,
+      upstreams: this.upstreams,
+      index,
+    });
     this.upstreams.on('lists', (upstream, kinds) =>
       this.catalog.update(upstream.name, upstream.config.namespace, upstream.current(), kinds),
     );
@@ -55,9 +76,9 @@ export class Gateway {
     return this.started;
   }
 
-  /** A new downstream MCP session bound to this gateway. */
-  openSession() {
-    return createSessionServer(this.catalog, this.router);
+  /** A new downstream MCP session bound to this gateway; `mode` defaults to the configured one. */
+  openSession(mode: DiscoveryMode = this.config.discovery.mode) {
+    return createSessionServer({ catalog: this.catalog, router: this.router, discovery: this.discovery }, mode);
   }
 
   readiness(): Readiness {

@@ -39,6 +39,7 @@ export function toWireError(error: unknown): WireError {
     const data = { code: error.code, ...error.data };
     switch (error.code) {
       case ErrorCodes.TOOL_NOT_FOUND:
+      case ErrorCodes.INVALID_ARGUMENTS:
       case ErrorCodes.PROMPT_NOT_FOUND:
         return new WireError(ErrorCode.InvalidParams, error.message, data);
       case ErrorCodes.RESOURCE_NOT_FOUND:

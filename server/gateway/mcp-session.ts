@@ -9,27 +9,41 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { DiscoveryMode } from '../config/schema.js';
+import type { DiscoveryService } from '../discovery/service.js';
 import type { Router } from './router.js';
 import { toWireError } from './mcp-errors.js';
 
 export const GATEWAY_SERVER_INFO = { name: 'localmcp', version: '0.1.0' } as const;
 
-const INSTRUCTIONS =
-  'localmcp is a gateway in front of several MCP servers. Tool and prompt names are prefixed with the server they come from (`<server>__<tool>`).';
+const INSTRUCTIONS: Record<DiscoveryMode, string> = {
+  all: 'localmcp is a gateway in front of several MCP servers. Tool and prompt names are prefixed with the server they come from (`<server>__<tool>`).',
+  discovery:
+    'localmcp is a gateway in front of many MCP servers. To use a tool, first find it with search_tools (describe the task), then run it with call_tool. list_servers gives an overview.',
+  hybrid:
+    'localmcp is a gateway in front of many MCP servers. A few tools are listed directly; find any other with search_tools (describe the task) and run it with call_tool.',
+};
+
+export interface SessionDeps {
+  catalog: Catalog;
+  router: Router;
+  discovery: DiscoveryService;
+}
 
 /**
  * One downstream MCP session: an SDK Server whose handlers answer from the shared catalog and router. Each
  * transport session (Streamable HTTP, SSE, stdio) gets its own, as the SDK requires one Server per transport.
  * Returns the server and a `dispose` that unsubscribes it from catalog changes.
  */
-export function createSessionServer(catalog: Catalog, router: Router): { server: Server; dispose: () => void } {
+export function createSessionServer(deps: SessionDeps, mode: DiscoveryMode): { server: Server; dispose: () => void } {
+  const { catalog, router, discovery } = deps;
   const server = new Server(GATEWAY_SERVER_INFO, {
     capabilities: {
       tools: { listChanged: true },
       prompts: { listChanged: true },
       resources: { listChanged: true },
     },
-    instructions: INSTRUCTIONS,
+    instructions: INSTRUCTIONS[mode],
   });
 
   const guard =
@@ -42,15 +56,13 @@ export function createSessionServer(catalog: Catalog, router: Router): { server:
       }
     };
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: catalog.listTools().map((entry) => ({ ...entry.item, name: entry.publicName })),
-  }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: discovery.listTools(mode) }));
 
   server.setRequestHandler(
     CallToolRequestSchema,
     guard(async (request, extra) => {
       const token = request.params._meta?.progressToken;
-      return router.callTool(request.params.name, request.params.arguments, {
+      return discovery.callTool(request.params.name, request.params.arguments, mode, {
         signal: extra.signal,
         meta: request.params._meta,
         // Progress from upstream is relayed under the token the downstream client chose.
@@ -86,7 +98,8 @@ export function createSessionServer(catalog: Catalog, router: Router): { server:
   const onChanged = (kinds: Set<'tools' | 'prompts' | 'resources'>) => {
     // Before initialization completes the client has not asked for anything yet; the SDK would reject.
     if (!server.getClientCapabilities()) return;
-    if (kinds.has('tools')) void server.sendToolListChanged().catch(() => undefined);
+    // In discovery mode the listed tools (the meta-tools) never change; the index follows the catalog instead.
+    if (kinds.has('tools') && mode !== 'discovery') void server.sendToolListChanged().catch(() => undefined);
     if (kinds.has('prompts')) void server.sendPromptListChanged().catch(() => undefined);
     if (kinds.has('resources')) void server.sendResourceListChanged().catch(() => undefined);
   };

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
+import { DISCOVERY_MODES } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { InFlight } from '../util/in-flight.js';
 import { errorMiddleware } from './errors.js';
@@ -48,6 +49,11 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
   const router = new Router();
   router.all('/mcp', (ctx) => streamable.handle(ctx));
   router.get('/sse', (ctx) => sse.open(ctx));
+  // One endpoint per discovery mode, whatever the gateway's default: /mcp/all, /mcp/discovery, /mcp/hybrid.
+  for (const mode of DISCOVERY_MODES) {
+    router.all(`/mcp/${mode}`, (ctx) => streamable.handle(ctx, mode));
+    router.get(`/sse/${mode}`, (ctx) => sse.open(ctx, mode));
+  }
   router.post('/messages', (ctx) => sse.post(ctx));
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };

@@ -2,6 +2,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
+import type { DiscoveryMode } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { BodyError, readJsonBody } from './body.js';
 import { jsonRpcError } from './errors.js';
@@ -23,8 +24,8 @@ export class SseEndpoint {
     return this.sessions.size;
   }
 
-  async open(ctx: Context): Promise<void> {
-    const { server, dispose } = this.gateway.openSession();
+  async open(ctx: Context, mode?: DiscoveryMode): Promise<void> {
+    const { server, dispose } = this.gateway.openSession(mode);
     const transport = new SSEServerTransport(this.messagesPath, ctx.res);
     this.sessions.set(transport.sessionId, { transport, server });
     transport.onclose = () => {

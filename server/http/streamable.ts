@@ -3,6 +3,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
+import type { DiscoveryMode } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { BodyError, readJsonBody } from './body.js';
 import { jsonRpcError } from './errors.js';
@@ -41,7 +42,8 @@ export class StreamableEndpoint {
     return this.sessions.size;
   }
 
-  async handle(ctx: Context): Promise<void> {
+  /** `mode` comes from the path (`/mcp/discovery`); it applies to sessions this request opens. */
+  async handle(ctx: Context, mode?: DiscoveryMode): Promise<void> {
     let body: unknown;
     if (ctx.method === 'POST') {
       try {
@@ -58,7 +60,7 @@ export class StreamableEndpoint {
       ctx.body = jsonRpcError(ErrorCode.InvalidRequest, `method ${ctx.method} is not allowed on /mcp`);
       return;
     }
-    if (this.options.stateless) return this.handleStateless(ctx, body);
+    if (this.options.stateless) return this.handleStateless(ctx, body, mode);
 
     const sessionId = ctx.get('mcp-session-id');
     if (sessionId) {
@@ -87,11 +89,11 @@ export class StreamableEndpoint {
       );
       return;
     }
-    await this.openSession(ctx, body);
+    await this.openSession(ctx, body, mode);
   }
 
-  private async openSession(ctx: Context, body: unknown): Promise<void> {
-    const { server, dispose } = this.gateway.openSession();
+  private async openSession(ctx: Context, body: unknown, mode: DiscoveryMode | undefined): Promise<void> {
+    const { server, dispose } = this.gateway.openSession(mode);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -107,14 +109,14 @@ export class StreamableEndpoint {
     await transport.handleRequest(ctx.req, ctx.res, body);
   }
 
-  private async handleStateless(ctx: Context, body: unknown): Promise<void> {
+  private async handleStateless(ctx: Context, body: unknown, mode: DiscoveryMode | undefined): Promise<void> {
     if (ctx.method !== 'POST') {
       ctx.status = 405;
       ctx.set('Allow', 'POST');
       ctx.body = jsonRpcError(ErrorCode.InvalidRequest, 'this gateway runs stateless: only POST is served on /mcp');
       return;
     }
-    const { server, dispose } = this.gateway.openSession();
+    const { server, dispose } = this.gateway.openSession(mode);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     ctx.res.on('close', () => {
       dispose();

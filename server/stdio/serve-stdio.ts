@@ -1,12 +1,13 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { DiscoveryMode } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
 
 /**
  * Serves one MCP session over this process's stdin/stdout, for clients that launch the gateway as a command
  * (Claude Desktop, Cursor). Nothing else may write to stdout: logs go to stderr. Resolves when stdin closes.
  */
-export async function serveStdio(gateway: Gateway): Promise<void> {
-  const { server, dispose } = gateway.openSession();
+export async function serveStdio(gateway: Gateway, mode?: DiscoveryMode): Promise<void> {
+  const { server, dispose } = gateway.openSession(mode);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
