@@ -1,5 +1,5 @@
 import type { Config } from '@oclif/core';
-import { Gateway, loadPlugins, silentLogger, type PluginRegistry, type Setup } from '../server/index.js';
+import { builtinPluginCandidates, Gateway, loadPlugins, pluginLoadOptions, silentLogger, type PluginRegistry, type Setup } from '../server/index.js';
 import { pluginCandidatesFromOclif } from './plugin-candidates.js';
 
 /**
@@ -15,10 +15,8 @@ export async function withUpstreams<T>(
   const logger = silentLogger();
   let plugins: PluginRegistry | undefined;
   if (oclif && setup.config.discovery.embedder) {
-    plugins = await loadPlugins(await pluginCandidatesFromOclif(oclif), {
-      required: setup.config.plugins.required,
-      disabled: setup.config.plugins.disabled,
-      options: setup.config.plugins.options,
+    plugins = await loadPlugins([...builtinPluginCandidates(), ...(await pluginCandidatesFromOclif(oclif))], {
+      ...pluginLoadOptions(setup.config),
       logger,
     });
   }

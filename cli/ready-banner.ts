@@ -5,6 +5,9 @@ export function printReady(print: (line: string) => void, url: string, gateway: 
   const statuses = gateway.upstreams.statuses();
   print(`localmcp ready: ${url}/mcp (Streamable HTTP) · ${url}/sse (SSE) · ${url}/readyz`);
   print(
+    `tools mode: ${setup.config.discovery.mode} · per endpoint: ${url}/mcp/discovery (search_tools + call_tool), ${url}/mcp/hybrid, ${url}/mcp/all`,
+  );
+  print(
     `config: ${setup.file ?? 'none found, serving the built-in demo servers (run `localmcp init` to create localmcp.yaml)'}`,
   );
   for (const s of statuses) {

@@ -43,3 +43,18 @@ export async function loadSetup(options: SetupOptions = {}): Promise<Setup> {
   const config = applyOverrides(GatewayConfigSchema.parse({ mcpServers: demoServers() }), overrides);
   return { file: undefined, demo: true, config, upstreams: toUpstreams(config, { env }), warnings: loaded.warnings };
 }
+
+/** `search:exact` from `exact` or `search:exact`: config fields may name a plugin with or without its kind. */
+export function pluginIdOf(kind: string, ref: string): string {
+  return ref.includes(':') ? ref : `${kind}:${ref}`;
+}
+
+/** What the loader needs from the config: required, disabled and used plugin ids, and their options. */
+export function pluginLoadOptions(config: GatewayConfig) {
+  const { discovery, plugins } = config;
+  // The vector backend is only used together with an embedder.
+  const used = discovery.embedder
+    ? [pluginIdOf('embedder', discovery.embedder), pluginIdOf('search', discovery.backend)]
+    : [];
+  return { required: plugins.required, disabled: plugins.disabled, options: plugins.options, used };
+}

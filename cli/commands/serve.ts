@@ -6,7 +6,9 @@ import {
   createLogger,
   Gateway,
   listenHttp,
+  builtinPluginCandidates,
   loadPlugins,
+  pluginLoadOptions,
   serveStdio,
   type Logger,
   type RunningHttpServer,
@@ -60,10 +62,8 @@ Health: GET /healthz (alive), GET /readyz (each upstream's state; 503 until ever
     const logger = createLogger({ level: this.flags['log-level'] });
     for (const warning of setup.warnings) logger.warn({ file: setup.file }, warning);
 
-    const plugins = await loadPlugins(await pluginCandidatesFromOclif(this.config), {
-      required: setup.config.plugins.required,
-      disabled: setup.config.plugins.disabled,
-      options: setup.config.plugins.options,
+    const plugins = await loadPlugins([...builtinPluginCandidates(), ...(await pluginCandidatesFromOclif(this.config))], {
+      ...pluginLoadOptions(setup.config),
       logger: logger.child({ component: 'plugins' }),
     }).catch((error: unknown) => this.fail(error, ExitCodes.ERROR));
 

@@ -16,8 +16,8 @@ export interface ToolIndexSetup {
   logger: Logger;
 }
 
-function pluginName(id: string, kind: string): string {
-  return id.startsWith(`${kind}:`) ? id.slice(kind.length + 1) : id;
+function pluginName(ref: string, kind: string): string {
+  return ref.startsWith(`${kind}:`) ? ref.slice(kind.length + 1) : ref;
 }
 
 /**

@@ -3,16 +3,30 @@ import type { PluginDefinition, PluginKind } from '@localmcp/plugin-api';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
+/** What a member of an instance must be: a method, or a property of a primitive type. */
+type MemberType = 'function' | 'string' | 'number';
+
 /**
- * The methods each kind's instance must have; checked after create() so a plugin returning the wrong shape fails
- * at start-up, by name, rather than on the first request. A kind missing here is only checked to be an object.
+ * The members each kind's instance must have (see PluginKinds in plugins/api); checked after create() so a plugin
+ * returning the wrong shape fails at start-up, by name, rather than on the first request. Optional members
+ * (persist, load, close, stream) are not checked. A kind missing here is only checked to be an object.
  */
-const REQUIRED_METHODS: Partial<Record<PluginKind, readonly string[]>> = {
-  provider: ['chat'],
-  embedder: ['embed'],
-  search: ['index', 'search'],
-  breaker: ['execute', 'toJSON'],
+const REQUIRED_MEMBERS: Partial<Record<PluginKind, Readonly<Record<string, MemberType>>>> = {
+  provider: { chat: 'function' },
+  embedder: { embed: 'function', id: 'string', dimensions: 'number' },
+  search: { upsert: 'function', remove: 'function', search: 'function', size: 'function' },
+  breaker: { execute: 'function', toJSON: 'function' },
 };
+
+/** `upsert()`, `id (a string)`: how a missing member is named in the error. */
+function describeMember(name: string, type: MemberType): string {
+  return type === 'function' ? `${name}()` : `${name} (a ${type})`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
+}
 
 /** `kind:name` when the value has both as strings, else undefined: used to name a plugin before it is validated. */
 export function describedId(value: unknown): string | undefined {
@@ -84,7 +98,7 @@ export function parseOptions(def: PluginDefinition, id: string, value: unknown):
   });
 }
 
-/** Checks what create() returned has the methods its kind needs. */
+/** Checks what create() returned has the members its kind needs (methods, and an embedder's id and dimensions). */
 export function checkInstance(kind: PluginKind, id: string, instance: unknown): void {
   if (typeof instance !== 'object' || instance === null) {
     throw new PluginError(
@@ -94,15 +108,16 @@ export function checkInstance(kind: PluginKind, id: string, instance: unknown): 
       `create() returned ${String(instance)}, not an object`,
     );
   }
-  const missing = (REQUIRED_METHODS[kind] ?? []).filter(
-    (m) => typeof (instance as Record<string, unknown>)[m] !== 'function',
-  );
+  const missing = Object.entries(REQUIRED_MEMBERS[kind] ?? {})
+    .filter(([name, type]) => typeof (instance as Record<string, unknown>)[name] !== type)
+    .map(([name, type]) => describeMember(name, type));
   if (missing.length > 0) {
+    const article = /^[aeiou]/.test(kind) ? 'an' : 'a';
     throw new PluginError(
       ErrorCodes.PLUGIN_INVALID,
       id,
       'create',
-      `a ${kind} plugin must have ${missing.map((m) => `${m}()`).join(' and ')}`,
+      `${article} ${kind} plugin must have ${listOf(missing)}`,
     );
   }
 }

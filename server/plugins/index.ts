@@ -8,3 +8,4 @@ export { PluginMetricsStore } from './metrics.js';
 export type { PluginCounterSample, PluginObservationSample } from './metrics.js';
 export { MemoryPluginCache, namespacedCache } from './cache.js';
 export type { MemoryPluginCacheOptions } from './cache.js';
+export { builtinPluginCandidates } from './builtin.js';

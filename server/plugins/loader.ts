@@ -14,6 +14,11 @@ export interface LoadPluginsOptions {
   required?: readonly string[];
   /** Plugin ids or package names not to create (a disabled package is not even imported). */
   disabled?: readonly string[];
+  /**
+   * Plugin ids the config uses (discovery.embedder, discovery.backend, ...). Plugins bundled with localmcp
+   * (source `core`) are created only when used, required or given options; installed and linked ones always.
+   */
+  used?: readonly string[];
   /** Options per plugin id. A plugin with none configured is given `{}`, so its schema's defaults apply. */
   options?: Readonly<Record<string, unknown>>;
   /** Each plugin gets `logger.child({ plugin: id })`; failures are logged here at warn. */
@@ -65,6 +70,12 @@ export async function loadPlugins(
   const { logger } = options;
   const required = new Set(options.required ?? []);
   const disabled = new Set(options.disabled ?? []);
+  const used = new Set(options.used ?? []);
+  const wanted = (candidate: PluginCandidate, id: string) =>
+    candidate.source !== 'core' ||
+    used.has(id) ||
+    isRequired(candidate.packageName, id) ||
+    options.options?.[id] !== undefined;
   const isRequired = (pkg: string, id?: string) => required.has(pkg) || (id !== undefined && required.has(id));
   const controller = new AbortController();
   const metrics = options.metrics ?? new PluginMetricsStore();
@@ -140,6 +151,10 @@ export async function loadPlugins(
         continue;
       }
       claimedBy.set(id, pkg);
+      if (!wanted(candidate, id)) {
+        slot.status = { ...slot.status, status: 'available' };
+        continue;
+      }
       toCreate.push({ slot, def });
     }
   }

@@ -27,7 +27,11 @@ export interface PluginStatus {
   package: string;
   kind?: string;
   name?: string;
-  status: 'loaded' | 'failed' | 'disabled';
+  /**
+   * `available`: a plugin bundled with localmcp (source `core`) that the config does not use: imported and
+   * validated, but not created, so unused first-party plugins cost no start-up work and raise no warnings.
+   */
+  status: 'loaded' | 'available' | 'failed' | 'disabled';
   /** Why it failed: `[plugin <id>] <hook>: <message>`, without a stack. */
   error?: string;
   /** True when the config requires it, so its failure stops the gateway. */

@@ -45,7 +45,8 @@ interface LoadedReport {
   dataDir: string;
   candidates: PluginCandidate[];
   statuses: PluginStatus[];
-  hits?: Array<{ id: string }>;
+  /** One vector search through the loaded fixture: its nearest id for a query close to `notes__add`. */
+  hits?: Array<{ id: string; score: number }>;
 }
 
 /** What serve will load: oclif config -> pluginCandidatesFromOclif -> loadPlugins, in a child process. */
@@ -79,8 +80,9 @@ test('plugins install file:<tgz> installs into the data dir; serve finds and loa
   t.deepEqual(
     report.hits?.map((h) => h.id),
     ['notes__add'],
-    'the installed plugin answers a search',
+    'the installed plugin answers a vector search',
   );
+  t.true(Math.abs((report.hits?.[0]?.score ?? 0) - 1 / Math.hypot(1, 0.1)) < 1e-6, 'with the cosine as score');
 
   const uninstall = await runCli(dataDir, ['plugins', 'uninstall', packageName]);
   t.is(uninstall.code, 0, describeRun('plugins uninstall', uninstall));

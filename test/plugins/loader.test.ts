@@ -11,13 +11,15 @@ const marker = "[Symbol.for('localmcp.plugin')]: true";
 
 /** What the good fixture exposes for tests besides the SearchBackend methods. */
 type FixtureSearch = SearchBackend & {
-  fixtureState: { closed: boolean; signalAborted: boolean; id: string; options: { caseSensitive: boolean } };
+  fixtureState: { closed: boolean; signalAborted: boolean; id: string; options: { minScore: number } };
 };
 
-const tools = [
-  { id: 'notes__add', name: 'add', server: 'notes', description: 'Add a Note' },
-  { id: 'files__read', name: 'read_file', server: 'files', description: 'Read a file' },
+const records = [
+  { id: 'notes__add', vector: Float32Array.from([1, 0, 0]) },
+  { id: 'files__read', vector: Float32Array.from([0, 2, 0]) },
 ];
+/** Closest to notes__add (cosine 0.99), far from files__read (0.11). */
+const nearNotes = Float32Array.from([0.9, 0.1, 0]);
 
 function statusOf(statuses: PluginStatus[], key: string): PluginStatus | undefined {
   return statuses.find((s) => s.id === key || s.package === key);
@@ -42,10 +44,15 @@ test('the good plugin loads and is usable through the registry; broken ones are 
 
   const search = registry.get('search', 'fixture');
   t.truthy(search);
-  await search!.index(tools);
+  await search!.upsert(records);
+  t.is(search!.size(), 2);
   t.deepEqual(
-    (await search!.search('note', { limit: 10 })).map((h) => h.id),
-    ['notes__add'],
+    (await search!.search(nearNotes, { limit: 10 })).map((h) => h.id),
+    ['notes__add', 'files__read'],
+  );
+  t.deepEqual(
+    (await search!.search(nearNotes, { limit: 10, filter: (id) => id.startsWith('files__') })).map((h) => h.id),
+    ['files__read'],
   );
   t.deepEqual(
     registry.list('search').map((p) => p.id),
@@ -91,17 +98,13 @@ test('the plugin gets a ctx: child logger, metrics under its id, its own cache n
   const search = registry.get('search', 'fixture') as FixtureSearch;
 
   t.is(search.fixtureState.id, 'search:fixture');
-  t.deepEqual(
-    search.fixtureState.options,
-    { caseSensitive: false },
-    'no configured options: the schema defaults apply',
-  );
+  t.deepEqual(search.fixtureState.options, { minScore: -1 }, 'no configured options: the schema defaults apply');
   const created = logger.records.find((r) => r.message === 'fixture search created');
   t.deepEqual(created?.bindings, { plugin: 'search:fixture' });
 
-  await search.index(tools);
-  await search.search('read', { limit: 1 });
-  await search.search('add', { limit: 1 });
+  await search.upsert(records);
+  await search.search(nearNotes, { limit: 1 });
+  await search.search(nearNotes, { limit: 2 });
   t.deepEqual(metrics.counters(), [{ plugin: 'search:fixture', name: 'searches', labels: {}, value: 2 }]);
   t.is(registry.metrics, metrics);
 
@@ -120,19 +123,25 @@ test('configured options reach create(); invalid ones fail at hook options with 
   const good = await fixtureCandidate('good-plugin');
   const ok = await loadPlugins([good], {
     logger: captureLogger(),
-    options: { 'search:fixture': { caseSensitive: true } },
+    options: { 'search:fixture': { minScore: 0.5 } },
   });
   const search = ok.get('search', 'fixture')!;
-  await search.index(tools);
-  t.deepEqual(await search.search('note', { limit: 5 }), [], 'case-sensitive: "note" does not match "Note"');
-  t.is((await search.search('Note', { limit: 5 })).length, 1);
+  await search.upsert(records);
+  t.deepEqual(
+    (await search.search(nearNotes, { limit: 5 })).map((h) => h.id),
+    ['notes__add'],
+    'minScore 0.5: files__read (0.11) is dropped',
+  );
   await ok.close();
 
   const logger = captureLogger();
-  const bad = await loadPlugins([good], { logger, options: { 'search:fixture': { caseSensitive: 'yes' } } });
+  const bad = await loadPlugins([good], { logger, options: { 'search:fixture': { minScore: 'high' } } });
   const status = statusOf(bad.statuses(), 'search:fixture');
   t.is(status?.status, 'failed');
-  t.is(status?.error, '[plugin search:fixture] options: invalid options: caseSensitive: expected a boolean');
+  t.is(
+    status?.error,
+    '[plugin search:fixture] options: invalid options: minScore: expected a number between -1 and 1',
+  );
   t.is(logger.records.find((r) => r.level === 'warn')?.fields['code'], ErrorCodes.PLUGIN_OPTIONS_INVALID);
   t.is(bad.get('search', 'fixture'), undefined);
 });
@@ -141,7 +150,7 @@ test('a required plugin that fails rejects loadPlugins with PLUGIN_LOAD_FAILED n
   const closes = await tempPluginPackage(
     'localmcp-plugin-closes',
     `export default { ${marker}, apiVersion: 1, kind: 'embedder', name: 'closes',
-       create: () => ({ embed: async (texts) => texts.map(() => new Float32Array(1)),
+       create: () => ({ id: 'closes', dimensions: 1, embed: async (texts) => texts.map(() => new Float32Array(1)),
                         close: async () => { globalThis.closedByTest = (globalThis.closedByTest ?? 0) + 1; } }) };`,
   );
   const candidates = [closes, await fixtureCandidate('create-throws-plugin')];
@@ -243,7 +252,8 @@ test('duplicate ids: the first candidate wins, the other is failed with both pac
   const impostor = await tempPluginPackage(
     'localmcp-plugin-impostor',
     `export default { ${marker}, apiVersion: 1, kind: 'search', name: 'fixture',
-       create: () => ({ index: async () => {}, search: async () => [{ id: 'impostor', score: 1 }] }) };`,
+       create: () => ({ upsert: async () => {}, remove: async () => {}, size: () => 1,
+                        search: async () => [{ id: 'impostor', score: 1 }] }) };`,
   );
   const registry = await loadPlugins([await fixtureCandidate('good-plugin'), impostor], { logger: captureLogger() });
   const [first, second] = registry.statuses();
@@ -273,23 +283,36 @@ test('modules that are not plugins, broken manifests and wrong instances fail by
   const noEntry = await tempPluginPackage('localmcp-plugin-no-entry', `export default null;`, {
     localmcp: { plugin: 42 },
   });
+  // A search plugin written for the old text contract (index(tools) / search(query)).
   const wrongShape = await tempPluginPackage(
     'localmcp-plugin-wrong-shape',
-    `export default { ${marker}, apiVersion: 1, kind: 'search', name: 'wrong-shape', create: () => ({ index: async () => {} }) };`,
+    `export default { ${marker}, apiVersion: 1, kind: 'search', name: 'wrong-shape',
+       create: () => ({ index: async () => {}, search: async () => [] }) };`,
+  );
+  const embedderWithoutId = await tempPluginPackage(
+    'localmcp-plugin-no-id',
+    `export default { ${marker}, apiVersion: 1, kind: 'embedder', name: 'no-id',
+       create: () => ({ dimensions: '3', embed: async () => [] }) };`,
   );
   const unknownKind = await tempPluginPackage(
     'localmcp-plugin-unknown-kind',
     `export default { ${marker}, apiVersion: 1, kind: 'teleporter', name: 'x', create: () => ({}) };`,
   );
-  const registry = await loadPlugins([notAPlugin, noEntry, wrongShape, unknownKind], { logger: captureLogger() });
+  const registry = await loadPlugins([notAPlugin, noEntry, wrongShape, unknownKind, embedderWithoutId], {
+    logger: captureLogger(),
+  });
   const errors = registry.statuses().map((s) => s.error);
   t.regex(
     errors[0] ?? '',
     /^\[plugin localmcp-plugin-plain\] load: the default export is not a plugin definition.*Symbol\.for\('localmcp\.plugin'\)/,
   );
   t.regex(errors[1] ?? '', /^\[plugin localmcp-plugin-no-entry\] load: package\.json field "localmcp\.plugin" must be/);
-  t.is(errors[2], '[plugin search:wrong-shape] create: a search plugin must have search()');
+  t.is(errors[2], '[plugin search:wrong-shape] create: a search plugin must have upsert(), remove() and size()');
   t.regex(errors[3] ?? '', /^\[plugin teleporter:x\] load: unknown kind "teleporter"/);
+  t.is(
+    errors[4],
+    '[plugin embedder:no-id] create: an embedder plugin must have id (a string) and dimensions (a number)',
+  );
   t.true(registry.statuses().every((s) => s.status === 'failed'));
 });
 
@@ -297,7 +320,8 @@ test('a module may export an array of definitions', async (t) => {
   const pair = await tempPluginPackage(
     'localmcp-plugin-pair',
     `const def = (name) => ({ ${marker}, apiVersion: 1, kind: 'embedder', name,
-       create: () => ({ dimensions: name.length, embed: async (texts) => texts.map(() => new Float32Array(name.length)) }) });
+       create: () => ({ id: 'fixed:' + name, dimensions: name.length,
+                        embed: async (texts) => texts.map(() => new Float32Array(name.length)) }) });
      export default [def('one'), def('three')];`,
   );
   const registry = await loadPlugins([pair], { logger: captureLogger() });
@@ -315,7 +339,8 @@ test('close() calls every close(), logging a failing one by name and hook instea
   const failsToClose = await tempPluginPackage(
     'localmcp-plugin-sticky',
     `export default { ${marker}, apiVersion: 1, kind: 'embedder', name: 'sticky',
-       create: () => ({ embed: async () => [], close: async () => { throw new Error('still busy'); } }) };`,
+       create: () => ({ id: 'sticky', dimensions: 2, embed: async () => [],
+                        close: async () => { throw new Error('still busy'); } }) };`,
   );
   const logger = captureLogger();
   const registry = await loadPlugins([failsToClose, await fixtureCandidate('good-plugin')], { logger });

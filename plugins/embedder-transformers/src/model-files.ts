@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
+import { ErrorCodes, PluginError } from '@localmcp/plugin-api';
 import { DEFAULT_TRANSFORMERS_MODEL } from './options.js';
 import type { TransformersEmbedderOptions } from './options.js';
 
@@ -15,7 +16,8 @@ export function weightsFile(quantized: boolean): string {
 
 // What the default model's weights are, so the error for a missing model can say exactly which file to fetch
 // (../shared/models/README.md of the project records the same figures).
-const DEFAULT_MODEL_WEIGHTS = '22,972,370 bytes, sha256 afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1';
+const DEFAULT_MODEL_WEIGHTS =
+  '22,972,370 bytes, sha256 afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1';
 
 /** Where the model comes from, as handed to transformers.js. */
 export interface ModelSource {
@@ -47,12 +49,8 @@ export async function missingModelFiles(folder: string, quantized: boolean): Pro
   return needed.filter((_, i) => !present[i]);
 }
 
-/** A reason the model cannot be loaded, worded for the person editing the config. */
-export class ModelNotFoundError extends Error {
-  override readonly name = 'ModelNotFoundError';
-}
-
-function howToProvide(options: TransformersEmbedderOptions): string {
+/** How to get the model onto this machine, for error messages. */
+export function howToProvide(options: TransformersEmbedderOptions): string {
   const weights = weightsFile(options.quantized);
   const size = options.model === DEFAULT_TRANSFORMERS_MODEL && options.quantized ? ` (${DEFAULT_MODEL_WEIGHTS})` : '';
   return (
@@ -69,10 +67,11 @@ async function otherWeightsHint(folder: string, quantized: boolean): Promise<str
 /**
  * Finds the model: `modelPath` when set; otherwise `<model>` under transformers.js's local model folder or the
  * cache folder; otherwise, only with `allowRemote`, the Hub id for transformers.js to download. Checks that the
- * files transformers.js will read are there, so a missing model fails here with what to do, and not deep inside
- * transformers.js with a file name.
+ * files transformers.js will read are there, so that a missing model fails here, with a PluginError (hook `create`)
+ * saying what to put where, and not deep inside transformers.js with one file name.
  */
-export async function locateModel(options: TransformersEmbedderOptions): Promise<ModelSource> {
+export async function locateModel(options: TransformersEmbedderOptions, pluginId: string): Promise<ModelSource> {
+  const notFound = (message: string) => new PluginError(ErrorCodes.PLUGIN_HOOK_FAILED, pluginId, 'create', message);
   const cacheDir = options.cacheDir === undefined ? undefined : resolveUserPath(options.cacheDir);
   if (options.modelPath !== undefined) {
     const folder = resolveUserPath(options.modelPath);
@@ -81,11 +80,11 @@ export async function locateModel(options: TransformersEmbedderOptions): Promise
       () => false,
     );
     if (!exists) {
-      throw new ModelNotFoundError(`modelPath ${folder} is not a folder; ${howToProvide(options)}`);
+      throw notFound(`modelPath ${folder} is not a folder; ${howToProvide(options)}`);
     }
     const missing = await missingModelFiles(folder, options.quantized);
     if (missing.length > 0) {
-      throw new ModelNotFoundError(
+      throw notFound(
         `modelPath ${folder} has no ${missing.join(', ')}${await otherWeightsHint(folder, options.quantized)}; ` +
           howToProvide(options),
       );
@@ -95,14 +94,16 @@ export async function locateModel(options: TransformersEmbedderOptions): Promise
 
   // The two places transformers.js itself looks before downloading. Handing it the folder found (an absolute
   // path) rather than the id keeps the global `env` untouched: other instances may want other settings.
-  const candidates = [join(env.localModelPath, options.model), join(cacheDir ?? env.cacheDir ?? '', options.model)];
+  const candidates = [env.localModelPath, cacheDir ?? env.cacheDir]
+    .filter((dir): dir is string => typeof dir === 'string' && dir !== '')
+    .map((dir) => join(dir, options.model));
   for (const folder of candidates) {
     if ((await missingModelFiles(folder, options.quantized)).length === 0) {
       return { pathOrId: folder, localFilesOnly: true, cacheDir };
     }
   }
   if (options.allowRemote) return { pathOrId: options.model, localFilesOnly: false, cacheDir };
-  throw new ModelNotFoundError(
+  throw notFound(
     `model ${options.model} is not available locally (looked in ${candidates.join(' and ')}) and allowRemote is ` +
       `false, so nothing is downloaded; ${howToProvide(options)}, or set allowRemote: true to download it once`,
   );

@@ -3,13 +3,19 @@ import { z } from 'zod';
 /** The model used when none is configured: a 384-dimension sentence embedder, 23 MB quantized. */
 export const DEFAULT_TRANSFORMERS_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
+// `owner/name` or `name`; no `..`, since the id also becomes a folder under the model and cache folders.
+const HUB_ID = /^(?!.*\.\.)[\w.-]+(?:\/[\w.-]+)?$/;
+
 /**
  * Options of the `embedder:transformers` plugin. Unknown keys are refused, so a misspelt `modelpath` is an error
  * rather than a silent fallback to the default model.
  */
 export const TransformersEmbedderOptionsSchema = z.strictObject({
   /** The model's name: a Hugging Face Hub id. It names the embeddings (the embedder id) even when `modelPath` is set. */
-  model: z.string().min(1).default(DEFAULT_TRANSFORMERS_MODEL),
+  model: z
+    .string()
+    .regex(HUB_ID, 'expected a Hugging Face model id such as Xenova/all-MiniLM-L6-v2')
+    .default(DEFAULT_TRANSFORMERS_MODEL),
   /**
    * A local folder laid out as transformers.js reads it: `config.json`, `tokenizer.json`, `tokenizer_config.json`
    * and `onnx/model_quantized.onnx` (or `onnx/model.onnx` with `quantized: false`). `~/` is the home directory;

@@ -150,6 +150,20 @@ function step5(w: string): string {
   return w;
 }
 
+// Words the suffix rules get wrong in ways that matter for tool text, from the exception list of Porter's
+// later English (Porter2) stemmer: "news" must not become "new" (a synonym of "create"), nor "bias" "bia".
+const EXCEPTIONS: Readonly<Record<string, string>> = {
+  news: 'news',
+  bias: 'bias',
+  atlas: 'atlas',
+  cosmos: 'cosmos',
+  sky: 'sky',
+  skies: 'sky',
+  dying: 'die',
+  lying: 'lie',
+  tying: 'tie',
+};
+
 const cache = new Map<string, string>();
 const CACHE_LIMIT = 50_000;
 
@@ -159,7 +173,7 @@ const CACHE_LIMIT = 50_000;
  */
 export function stem(word: string): string {
   if (word.length <= 2 || !/^[a-z]+$/.test(word)) return word;
-  const hit = cache.get(word);
+  const hit = EXCEPTIONS[word] ?? cache.get(word);
   if (hit !== undefined) return hit;
   let w = step1ab(word);
   w = step1c(w);

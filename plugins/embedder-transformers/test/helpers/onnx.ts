@@ -75,6 +75,8 @@ export interface TokenEmbeddingModelSpec {
   quantized: boolean;
   /** Changes every row: two seeds are two different models. */
   seed?: number;
+  /** The output's name; anything but `last_hidden_state` makes a model transformers.js cannot pool. */
+  outputName?: string;
 }
 
 /** A built model: the `.onnx` file and the vector it outputs for each token before pooling. */
@@ -91,7 +93,7 @@ const QUANT_ZERO_POINT = 128;
 
 /** Builds the ONNX model described in this file's comment. */
 export function buildTokenEmbeddingModel(spec: TokenEmbeddingModelSpec): TokenEmbeddingModel {
-  const { vocabSize, hidden, quantized, seed = 0x5eed } = spec;
+  const { vocabSize, hidden, quantized, seed = 0x5eed, outputName = 'last_hidden_state' } = spec;
   const table = new Float32Array(vocabSize * hidden);
   const quantizedTable = new Uint8Array(vocabSize * hidden);
   for (let token = 0; token < vocabSize; token++) {
@@ -100,7 +102,9 @@ export function buildTokenEmbeddingModel(spec: TokenEmbeddingModelSpec): TokenEm
       const q = Math.min(255, Math.max(0, Math.round(value / QUANT_SCALE) + QUANT_ZERO_POINT));
       quantizedTable[token * hidden + column] = q;
       // What DequantizeLinear computes: (q - zero_point) * scale, in float32.
-      table[token * hidden + column] = quantized ? Math.fround((q - QUANT_ZERO_POINT) * Math.fround(QUANT_SCALE)) : value;
+      table[token * hidden + column] = quantized
+        ? Math.fround((q - QUANT_ZERO_POINT) * Math.fround(QUANT_SCALE))
+        : value;
     }
   }
   // Segment A (type 0, every single-text input) adds nothing; segment B adds 1 to every column.
@@ -136,7 +140,7 @@ export function buildTokenEmbeddingModel(spec: TokenEmbeddingModelSpec): TokenEm
     node('Cast', ['attention_mask'], ['mask_float'], { to: FLOAT }),
     node('Unsqueeze', ['mask_float', 'unsqueeze_axes'], ['mask']),
     // Padding positions come out as zeros, as they would not from a real encoder; pooling ignores them anyway.
-    node('Mul', ['embeddings', 'mask'], ['last_hidden_state']),
+    node('Mul', ['embeddings', 'mask'], [outputName]),
   );
   for (const n of nodes) graph.message(1, n);
   graph.string(2, 'token_embedding_lookup');
@@ -144,7 +148,7 @@ export function buildTokenEmbeddingModel(spec: TokenEmbeddingModelSpec): TokenEm
   for (const input of ['input_ids', 'attention_mask', 'token_type_ids']) {
     graph.message(11, valueInfo(input, INT64, ['batch_size', 'sequence_length']));
   }
-  graph.message(12, valueInfo('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', hidden]));
+  graph.message(12, valueInfo(outputName, FLOAT, ['batch_size', 'sequence_length', hidden]));
 
   const model = new ProtoMessage()
     .int(1, 8) // ir_version 8 (ONNX 1.10+), well inside what onnxruntime 1.x reads

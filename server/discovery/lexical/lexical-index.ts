@@ -1,0 +1,285 @@
+// The embedded tool search: BM25F over tool fields, optionally gated by a BM25F ranking of servers first
+// (two-stage, as in MCP-Zero, arXiv 2506.01056). Synchronous and in memory; the gateway keeps it in step with
+// the catalog through upsert/remove, so a search never waits on an upstream.
+
+import type { ToolDocument } from '@localmcp/plugin-api';
+import { analyze, conceptsOf, type QueryConcept, type Term } from '../text/analyzer.js';
+import { nameParts, serverFieldTerms, toolFieldTerms, type ServerField, type ToolField } from './documents.js';
+import { explainMatch } from './explain.js';
+import { nameCoverageOf, phraseMatches, queryBigrams } from './features.js';
+import { FieldIndex, type FieldSpec } from './field-index.js';
+import { rank, type RankCandidate } from './rank.js';
+
+export type { ServerField, ToolField } from './documents.js';
+export type { FieldSpec } from './field-index.js';
+
+/** One search result. `score` is comparable within one search only. */
+export interface LexicalHit {
+  id: string;
+  server: string;
+  score: number;
+  /** A short sentence on why the tool matched: `name matches "issue", description matches "create"`. */
+  reason: string;
+  /** Per field, the query words it matched (fields with no match are left out). */
+  matched: Partial<Record<ToolField, string[]>>;
+}
+
+/** `two-stage`: servers first, then tools within the best servers; `single-stage`: tools alone. */
+export type RankingStrategy = 'two-stage' | 'single-stage';
+
+/**
+ * How two-stage search combines a tool's server score s and tool score t (both normalised to 0..1):
+ * `mcp-zero` is (s·t)·max(s, t) as in MCP-Zero; `product` is s·t.
+ */
+export type ScoreCombination = 'mcp-zero' | 'product';
+
+export interface LexicalSearchOptions {
+  /** At most this many hits (default 10). */
+  limit?: number;
+  /** Only tools of these servers. */
+  servers?: readonly string[];
+  strategy?: RankingStrategy;
+  combine?: ScoreCombination;
+}
+
+export interface LexicalIndexOptions {
+  /** BM25 term-frequency saturation. */
+  k1?: number;
+  /** Weight and length normalisation per tool field. */
+  fields?: Partial<Record<ToolField, Partial<FieldSpec>>>;
+  /** Weight and length normalisation per server field (two-stage). */
+  serverFields?: Partial<Record<ServerField, Partial<FieldSpec>>>;
+  /** Weight of a related word (get ~ fetch) relative to the query's own word; 0 disables expansion. */
+  synonymWeight?: number;
+  /**
+   * Coordination: scores are multiplied by coverage^coordination, coverage being the IDF-weighted share of the
+   * query's concepts a document matches. 0 turns it off.
+   */
+  coordination?: number;
+  /** Two-stage: how many of the best servers' tools are ranked ahead of all others. */
+  serverLimit?: number;
+  /** Boost for tools whose name the query covers: score·(1 + nameBoost·share of the name's IDF matched). */
+  nameBoost?: number;
+  /** How many of the best BM25F candidates get the second stage (features, server scores, diversity). */
+  rerankDepth?: number;
+  /** Boost for query word pairs found side by side in the name or description: score·(1 + phraseBoost·share). */
+  phraseBoost?: number;
+  /** 0..1: how much a result is discounted for matching only concepts that better results already cover. */
+  diversity?: number;
+  strategy?: RankingStrategy;
+  combine?: ScoreCombination;
+}
+
+export const DEFAULT_TOOL_FIELDS: Record<ToolField, FieldSpec> = {
+  name: { weight: 3, b: 0.5 },
+  description: { weight: 1, b: 0.75 },
+  parameters: { weight: 0.5, b: 0.5 },
+  parameterDescriptions: { weight: 0.3, b: 0.75 },
+  server: { weight: 0.7, b: 0.3 },
+  serverDescription: { weight: 0.3, b: 0.75 },
+};
+
+export const DEFAULT_SERVER_FIELDS: Record<ServerField, FieldSpec> = {
+  name: { weight: 3, b: 0.3 },
+  description: { weight: 1.5, b: 0.75 },
+  toolNames: { weight: 1, b: 0.75 },
+  toolDescriptions: { weight: 0.5, b: 0.75 },
+};
+
+const DEFAULTS = {
+  k1: 1.2,
+  synonymWeight: 0.5,
+  coordination: 1,
+  serverLimit: 5,
+  nameBoost: 0,
+  rerankDepth: 100,
+  phraseBoost: 0,
+  diversity: 0,
+  strategy: 'two-stage' as RankingStrategy,
+  combine: 'mcp-zero' as ScoreCombination,
+};
+
+function mergeSpecs<F extends string>(
+  defaults: Record<F, FieldSpec>,
+  overrides: Partial<Record<F, Partial<FieldSpec>>> | undefined,
+): Record<F, FieldSpec> {
+  const out = { ...defaults };
+  for (const field of Object.keys(defaults) as F[]) out[field] = { ...defaults[field], ...overrides?.[field] };
+  return out;
+}
+
+interface Entry {
+  doc: ToolDocument;
+  terms: Record<ToolField, string[]>;
+  nameParts: string[];
+}
+
+export class LexicalIndex {
+  private readonly options: typeof DEFAULTS;
+  private readonly tools: FieldIndex<ToolField>;
+  private readonly servers: FieldIndex<ServerField>;
+  private readonly entries = new Map<string, Entry>();
+  /** Tool ids per server, and the server's description (from its most recently upserted tool). */
+  private readonly serverTools = new Map<string, Set<string>>();
+  private readonly serverDescriptions = new Map<string, string | undefined>();
+  private readonly staleServers = new Set<string>();
+  private serverOfSlot: string[] = [];
+
+  constructor(options: LexicalIndexOptions = {}) {
+    this.options = {
+      k1: options.k1 ?? DEFAULTS.k1,
+      synonymWeight: options.synonymWeight ?? DEFAULTS.synonymWeight,
+      coordination: options.coordination ?? DEFAULTS.coordination,
+      serverLimit: options.serverLimit ?? DEFAULTS.serverLimit,
+      nameBoost: options.nameBoost ?? DEFAULTS.nameBoost,
+      rerankDepth: options.rerankDepth ?? DEFAULTS.rerankDepth,
+      phraseBoost: options.phraseBoost ?? DEFAULTS.phraseBoost,
+      diversity: options.diversity ?? DEFAULTS.diversity,
+      strategy: options.strategy ?? DEFAULTS.strategy,
+      combine: options.combine ?? DEFAULTS.combine,
+    };
+    this.tools = new FieldIndex(mergeSpecs(DEFAULT_TOOL_FIELDS, options.fields), this.options.k1);
+    this.servers = new FieldIndex(mergeSpecs(DEFAULT_SERVER_FIELDS, options.serverFields), this.options.k1);
+  }
+
+  /** Adds tools, or replaces those whose id is already indexed. */
+  upsert(docs: readonly ToolDocument[]): void {
+    for (const doc of docs) {
+      const previous = this.entries.get(doc.id);
+      if (previous) this.detach(previous.doc);
+      const terms = toolFieldTerms(doc);
+      this.entries.set(doc.id, { doc, terms, nameParts: nameParts(doc.name) });
+      const slot = this.tools.set(doc.id, terms);
+      this.serverOfSlot[slot] = doc.server;
+      let ids = this.serverTools.get(doc.server);
+      if (!ids) this.serverTools.set(doc.server, (ids = new Set()));
+      ids.add(doc.id);
+      this.serverDescriptions.set(doc.server, doc.serverDescription);
+      this.staleServers.add(doc.server);
+    }
+    this.refreshServers();
+  }
+
+  /** Removes tools by id; unknown ids are ignored. */
+  remove(ids: readonly string[]): void {
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      this.detach(entry.doc);
+      this.entries.delete(id);
+    }
+    this.refreshServers();
+  }
+
+  /** How many tools are indexed. */
+  size(): number {
+    return this.entries.size;
+  }
+
+  /** The indexed tool with this id. */
+  get(id: string): ToolDocument | undefined {
+    return this.entries.get(id)?.doc;
+  }
+
+  /** The best tools for a query, best first. A query with no searchable words gives no hits. */
+  search(query: string, options: LexicalSearchOptions = {}): LexicalHit[] {
+    const limit = options.limit ?? 10;
+    const queryTerms = analyze(query, { queryStopWords: true });
+    const concepts = conceptsOf(queryTerms, { synonymWeight: this.options.synonymWeight });
+    if (limit <= 0 || concepts.length === 0 || this.entries.size === 0) return [];
+    const allowed = options.servers ? new Set(options.servers) : undefined;
+    const candidates = this.candidates(concepts, queryTerms, allowed);
+    if (candidates.length === 0) return [];
+    const strategy = options.strategy ?? this.options.strategy;
+    const ranked = rank(
+      candidates,
+      {
+        idf: concepts.map((c) => this.tools.idf(c.term)),
+        queryWeight: concepts.map((c) => 1 + Math.log(c.count)),
+        required: concepts.map((c) => !c.optional),
+        coordination: this.options.coordination,
+      },
+      {
+        limit,
+        diversity: this.options.diversity,
+        serverScores: strategy === 'two-stage' ? this.serverScores(concepts, allowed) : undefined,
+        serverLimit: this.options.serverLimit,
+        combine: options.combine ?? this.options.combine,
+      },
+    );
+    return ranked.map(({ item: { doc, terms }, score }) => {
+      const { matched, reason } = explainMatch(concepts, terms);
+      return { id: doc.id, server: doc.server, score, reason, matched };
+    });
+  }
+
+  /** Stage 1, BM25F over the inverted index; then the features of the best `rerankDepth` candidates. */
+  private candidates(
+    concepts: readonly QueryConcept[],
+    queryTerms: readonly Term[],
+    allowed: ReadonlySet<string> | undefined,
+  ): RankCandidate<Entry>[] {
+    const accept = allowed ? (slot: number) => allowed.has(this.serverOfSlot[slot]!) : undefined;
+    const { slots, score, coverage, contributions } = this.tools.score(concepts, accept);
+    const c = this.options.coordination;
+    const first = slots
+      .map((slot) => ({ slot, score: score[slot]! * coverage[slot]! ** c }))
+      .sort((a, b) => b.score - a.score || a.slot - b.slot)
+      .slice(0, this.options.rerankDepth);
+    const perConcept = contributions(first.map((f) => f.slot));
+    const weights = new Map<string, number>();
+    for (const concept of concepts)
+      for (const { term, weight } of concept.terms) weights.set(term, Math.max(weight, weights.get(term) ?? 0));
+    const bigrams = queryBigrams(queryTerms);
+    const idf = (term: string) => this.tools.idf(term);
+    return first.map(({ slot }, i) => {
+      const entry = this.entries.get(this.tools.key(slot)!)!;
+      const { score: contributions, weight: matchWeights } = perConcept[i]!;
+      const nameCoverage = this.options.nameBoost > 0 ? nameCoverageOf(entry.nameParts, weights, idf) : 0;
+      const phrase = this.options.phraseBoost > 0 && bigrams.size > 0 ? phraseMatches(entry.terms, bigrams) / bigrams.size : 0;
+      const boost = 1 + this.options.nameBoost * nameCoverage + this.options.phraseBoost * phrase;
+      return { item: entry, server: entry.doc.server, contributions, matchWeights, boost };
+    });
+  }
+
+  /** Each server's BM25F score (with coordination), normalised to the best one. */
+  private serverScores(concepts: readonly QueryConcept[], allowed: ReadonlySet<string> | undefined) {
+    const accept = allowed ? (slot: number) => allowed.has(this.servers.key(slot)!) : undefined;
+    const { slots, score, coverage } = this.servers.score(concepts, accept);
+    const c = this.options.coordination;
+    const out = new Map<string, number>();
+    let max = 0;
+    for (const slot of slots) {
+      const value = score[slot]! * coverage[slot]! ** c;
+      out.set(this.servers.key(slot)!, value);
+      if (value > max) max = value;
+    }
+    if (max > 0) for (const [server, value] of out) out.set(server, value / max);
+    return out;
+  }
+
+  private detach(doc: ToolDocument): void {
+    this.tools.delete(doc.id);
+    const ids = this.serverTools.get(doc.server);
+    ids?.delete(doc.id);
+    if (ids?.size === 0) {
+      this.serverTools.delete(doc.server);
+      this.serverDescriptions.delete(doc.server);
+    }
+    this.staleServers.add(doc.server);
+  }
+
+  /** Rebuilds the documents of the servers whose tools changed. */
+  private refreshServers(): void {
+    for (const server of this.staleServers) {
+      const ids = this.serverTools.get(server);
+      if (!ids) {
+        this.servers.delete(server);
+        continue;
+      }
+      const tools = [...ids].map((id) => this.entries.get(id)!.terms);
+      this.servers.set(server, serverFieldTerms(server, this.serverDescriptions.get(server), tools));
+    }
+    this.staleServers.clear();
+  }
+}
