@@ -253,7 +253,11 @@ export function searchBackendConformance(subject: SearchBackendSubject): void {
 
     await backend.remove(known.map((r) => r.id));
     await backend.upsert([{ id: 'three', vector: vec(0, 1, 0) }]);
-    t.deepEqual(ids(await backend.search(vec(0, 2, 0), { limit: 1 })), ['three'], 'an empty index takes a new dimension');
+    t.deepEqual(
+      ids(await backend.search(vec(0, 2, 0), { limit: 1 })),
+      ['three'],
+      'an empty index takes a new dimension',
+    );
   });
 
   test(title('persist then load restores ids, vectors and scores in a fresh backend'), async (t) => {
@@ -285,6 +289,19 @@ export function searchBackendConformance(subject: SearchBackendSubject): void {
     t.is(second.size(), first.size() - 1);
 
     t.false(await (await open(t)).load!(await tempDir(t)), 'a directory without an index loads nothing');
+  });
+
+  test(title('an empty index persists and loads as empty, and takes vectors afterwards'), async (t) => {
+    const dir = await tempDir(t);
+    const empty = await open(t);
+    await empty.persist!(dir);
+    const loaded = await open(t);
+    await loaded.upsert(known);
+    t.true(await loaded.load!(dir), 'loading replaces what the backend held');
+    t.is(loaded.size(), 0);
+    t.deepEqual(await loaded.search(query, { limit: 3 }), []);
+    await loaded.upsert([{ id: 'new', vector: vec(1, 2) }]);
+    t.deepEqual(ids(await loaded.search(vec(1, 2), { limit: 3 })), ['new']);
   });
 
   test(title('an aborted signal rejects and changes nothing'), async (t) => {

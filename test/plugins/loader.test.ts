@@ -138,10 +138,7 @@ test('configured options reach create(); invalid ones fail at hook options with 
   const bad = await loadPlugins([good], { logger, options: { 'search:fixture': { minScore: 'high' } } });
   const status = statusOf(bad.statuses(), 'search:fixture');
   t.is(status?.status, 'failed');
-  t.is(
-    status?.error,
-    '[plugin search:fixture] options: invalid options: minScore: expected a number between -1 and 1',
-  );
+  t.is(status?.error, '[plugin search:fixture] options: invalid options: minScore: expected a number between -1 and 1');
   t.is(logger.records.find((r) => r.level === 'warn')?.fields['code'], ErrorCodes.PLUGIN_OPTIONS_INVALID);
   t.is(bad.get('search', 'fixture'), undefined);
 });

@@ -21,7 +21,9 @@ const say = (message) => process.stderr.write(`[search-faiss] ${message}\n`);
 const headers = ['/usr/include', '/usr/local/include'].find((dir) => existsSync(join(dir, 'faiss', 'IndexFlat.h')));
 if (!headers) {
   say('the faiss headers are not installed (Debian/Ubuntu: apt-get install libfaiss-dev), so the faiss addon');
-  say('is not built and search:faiss will not load. Install them, then: npm run build:native -w @localmcp/search-faiss');
+  say(
+    'is not built and search:faiss will not load. Install them, then: npm run build:native -w @localmcp/search-faiss',
+  );
   process.exit(0);
 }
 

@@ -45,7 +45,11 @@ test('a filter that rejects the nearest vectors still gets the nearest accepted 
   const records = randomRecords(500, 16, 21);
   await backend.upsert(records);
   const q = records[0]!.vector;
-  const farthest = new Set(bruteForce(records, q, 500).slice(-3).map((h) => h.id));
+  const farthest = new Set(
+    bruteForce(records, q, 500)
+      .slice(-3)
+      .map((h) => h.id),
+  );
   const accept = (id: string) => farthest.has(id);
   const hits = await backend.search(q, { limit: 5, filter: accept });
   t.deepEqual(

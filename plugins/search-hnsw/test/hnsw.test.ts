@@ -58,7 +58,10 @@ test('the graph grows past its initial capacity, and removed slots are reused', 
   for (const q of queries) {
     const truth = new Set(bruteForce([...live.values()], q.vector, 10).map((h) => h.id));
     const hits = await backend.search(q.vector, { limit: 10 });
-    t.true(hits.every((h) => live.has(h.id)), 'no removed id comes back');
+    t.true(
+      hits.every((h) => live.has(h.id)),
+      'no removed id comes back',
+    );
     found += hits.filter((h) => truth.has(h.id)).length;
   }
   t.true(found / (queries.length * 10) >= 0.9, `recall after churn: ${found / (queries.length * 10)}`);
@@ -74,7 +77,15 @@ test('the graph grows past its initial capacity, and removed slots are reused', 
   await fresh.upsert([...live.values()]);
   const freshDir = await tempDir(t);
   await fresh.persist!(freshDir);
-  const size = async (d: string) => (await stat(join(d, (await readdir(d)).find((f) => f.endsWith('.bin'))!))).size;
+  const size = async (d: string) =>
+    (
+      await stat(
+        join(
+          d,
+          (await readdir(d)).find((f) => f.endsWith('.bin'))!,
+        ),
+      )
+    ).size;
   t.true((await size(dir)) < 1.2 * (await size(freshDir)), 'removed slots were reused');
 
   // The reloaded index keeps its mapping and its deleted slots.

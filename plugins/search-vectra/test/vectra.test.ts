@@ -10,7 +10,8 @@ import {
   searchBackendConformance,
   vec,
 } from '../../../test/helpers/search-backend-conformance.js';
-import vectraPlugin, { VectraOptionsSchema, VectraSearchBackend } from '../src/index.js';
+import vectraPlugin, { VectraOptionsSchema } from '../src/index.js';
+import type { VectraSearchBackend } from '../src/index.js';
 
 searchBackendConformance({ name: 'search:vectra', exact: true, create: () => createSearchBackend(vectraPlugin) });
 

@@ -3,8 +3,9 @@
 // the catalog through upsert/remove, so a search never waits on an upstream.
 
 import type { ToolDocument } from '@localmcp/plugin-api';
-import { analyze, conceptsOf, type QueryConcept, type Term } from '../text/analyzer.js';
+import { conceptsOf, queryTermsOf, type QueryConcept, type Term } from '../text/analyzer.js';
 import { nameParts, serverFieldTerms, toolFieldTerms, type ServerField, type ToolField } from './documents.js';
+import { SpellingIndex } from '../text/spelling.js';
 import { explainMatch } from './explain.js';
 import { nameCoverageOf, phraseMatches, queryBigrams } from './features.js';
 import { FieldIndex, type FieldSpec } from './field-index.js';
@@ -66,6 +67,8 @@ export interface LexicalIndexOptions {
   phraseBoost?: number;
   /** 0..1: how much a result is discounted for matching only concepts that better results already cover. */
   diversity?: number;
+  /** Weight of a spelling correction of a query word no tool has (0 disables correction). */
+  spellingWeight?: number;
   strategy?: RankingStrategy;
   combine?: ScoreCombination;
 }
@@ -95,9 +98,12 @@ const DEFAULTS = {
   rerankDepth: 100,
   phraseBoost: 0,
   diversity: 0,
+  spellingWeight: 0.8,
   strategy: 'two-stage' as RankingStrategy,
   combine: 'mcp-zero' as ScoreCombination,
 };
+
+const MAX_CONCEPTS = 32;
 
 function mergeSpecs<F extends string>(
   defaults: Record<F, FieldSpec>,
@@ -124,6 +130,7 @@ export class LexicalIndex {
   private readonly serverDescriptions = new Map<string, string | undefined>();
   private readonly staleServers = new Set<string>();
   private serverOfSlot: string[] = [];
+  private spelling: { revision: number; index: SpellingIndex } | undefined;
 
   constructor(options: LexicalIndexOptions = {}) {
     this.options = {
@@ -135,6 +142,7 @@ export class LexicalIndex {
       rerankDepth: options.rerankDepth ?? DEFAULTS.rerankDepth,
       phraseBoost: options.phraseBoost ?? DEFAULTS.phraseBoost,
       diversity: options.diversity ?? DEFAULTS.diversity,
+      spellingWeight: options.spellingWeight ?? DEFAULTS.spellingWeight,
       strategy: options.strategy ?? DEFAULTS.strategy,
       combine: options.combine ?? DEFAULTS.combine,
     };
@@ -184,8 +192,10 @@ export class LexicalIndex {
   /** The best tools for a query, best first. A query with no searchable words gives no hits. */
   search(query: string, options: LexicalSearchOptions = {}): LexicalHit[] {
     const limit = options.limit ?? 10;
-    const queryTerms = analyze(query, { queryStopWords: true });
-    const concepts = conceptsOf(queryTerms, { synonymWeight: this.options.synonymWeight });
+    const queryTerms = queryTermsOf(query);
+    const concepts = this.correctSpelling(
+      this.mostSpecific(conceptsOf(queryTerms, { synonymWeight: this.options.synonymWeight })),
+    );
     if (limit <= 0 || concepts.length === 0 || this.entries.size === 0) return [];
     const allowed = options.servers ? new Set(options.servers) : undefined;
     const candidates = this.candidates(concepts, queryTerms, allowed);
@@ -211,6 +221,33 @@ export class LexicalIndex {
       const { matched, reason } = explainMatch(concepts, terms);
       return { id: doc.id, server: doc.server, score, reason, matched };
     });
+  }
+
+  /** Concepts whose word no tool has get the nearest known words as related terms (see spelling.ts). */
+  private correctSpelling(concepts: QueryConcept[]): QueryConcept[] {
+    const weight = this.options.spellingWeight;
+    if (weight <= 0) return concepts;
+    for (const concept of concepts) {
+      if (this.tools.has(concept.term) || concept.term.length < 5) continue;
+      if (this.spelling?.revision !== this.tools.revision)
+        this.spelling = { revision: this.tools.revision, index: new SpellingIndex(this.tools.vocabulary()) };
+      const idf = (term: string) => this.tools.idf(term);
+      for (const term of this.spelling.index.suggest(concept.term, (t) => -idf(t)))
+        concept.terms.push({ term, weight });
+    }
+    return concepts;
+  }
+
+  /**
+   * At most MAX_CONCEPTS concepts, the rarest kept (in query order): a pasted document should cost a bounded
+   * time, and its commonest words add little to a ranking.
+   */
+  private mostSpecific(concepts: QueryConcept[]): QueryConcept[] {
+    if (concepts.length <= MAX_CONCEPTS) return concepts;
+    const keep = new Set(
+      [...concepts].sort((a, b) => this.tools.idf(b.term) - this.tools.idf(a.term)).slice(0, MAX_CONCEPTS),
+    );
+    return concepts.filter((c) => keep.has(c));
   }
 
   /** Stage 1, BM25F over the inverted index; then the features of the best `rerankDepth` candidates. */

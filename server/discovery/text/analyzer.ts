@@ -4,7 +4,7 @@
 
 import { stem } from './stemmer.js';
 import { ENGLISH_STOP_WORDS, QUERY_STOP_WORDS } from './stop-words.js';
-import { ABBREVIATIONS, RELATED_WORDS } from './synonyms.js';
+import { ABBREVIATIONS, CHINESE_EQUIVALENTS, RELATED_WORDS } from './synonyms.js';
 import { tokenize } from './tokenize.js';
 
 /** One index term and the word of the text it came from. */
@@ -13,6 +13,8 @@ export interface Term {
   word: string;
   /** The whole of a split identifier ("openstreetmap"); the parts are terms of their own. */
   joined?: boolean;
+  /** Not written in the text but implied by it (a file path implies "file"). */
+  implied?: boolean;
 }
 
 // Numbers of one or two digits in a request are nearly always arguments ("top 5", "10th line"), not words
@@ -48,12 +50,16 @@ export const termOf = (word: string): string[] => analyze(word).map((t) => t.ter
 
 let related: Map<string, ReadonlySet<string>> | undefined;
 
-/** Stem -> the stems of its related words (see RELATED_WORDS), built once. */
+// A CJK word of a synonym group is one index term: CJK text is indexed as unigrams and bigrams, and the
+// groups hold words of one or two characters only.
+const groupTerms = (word: string): string[] => (/^[\x00-\x7f]*$/.test(word) ? termOf(word) : [word]);
+
+/** Stem -> the stems of its related words (RELATED_WORDS and CHINESE_EQUIVALENTS), built once. */
 function relatedTerms(): Map<string, ReadonlySet<string>> {
   if (related) return related;
   const map = new Map<string, Set<string>>();
-  for (const group of RELATED_WORDS) {
-    const stems = [...new Set(group.flatMap(termOf))];
+  for (const group of [...RELATED_WORDS, ...CHINESE_EQUIVALENTS]) {
+    const stems = [...new Set(group.flatMap(groupTerms))];
     for (const s of stems) {
       let set = map.get(s);
       if (!set) map.set(s, (set = new Set()));
@@ -91,9 +97,37 @@ export interface QueryAnalysisOptions {
   synonymWeight?: number;
 }
 
+// What a request implies without saying it: a path or a file name means a file is involved, and its extension
+// the kind of file (".xlsx" is Excel); a URL means a web page. These are added as optional concepts, a bonus
+// that coverage does not require. The paths and URLs stay in the text: their folder and domain names often say
+// what is involved (/root/excel/, github.com).
+const FILE_PATH = /(?<=^|[\s"'(=])(?:~|\.{1,2})?\/[^\s"')]+|\b[a-z]:\\[^\s"')]+/gi;
+const FILE_NAME =
+  /\b[\w-]+\.(?:txt|md|markdown|pdf|docx?|xlsx?|csv|tsv|json|ya?ml|toml|xml|html?|png|jpe?g|gif|svg|webp|mp3|wav|mp4|mov|zip|tar|gz|log|py|js|ts|bib|pptx?)\b/gi;
+const URL_PATTERN = /\bhttps?:\/\/[^\s"')]+/gi;
+const EXTENSION = /\.([a-z0-9]{1,8})$/i;
+
+/** Terms implied by the paths, file names and URLs of a request (see above). */
+export function impliedTerms(query: string): Term[] {
+  const words: string[] = [];
+  const withoutUrls = query.replace(URL_PATTERN, () => {
+    words.push('url');
+    return ' ';
+  });
+  for (const [file] of [...withoutUrls.matchAll(FILE_PATH), ...withoutUrls.matchAll(FILE_NAME)])
+    words.push('file', EXTENSION.exec(file)?.[1] ?? '');
+  return words.flatMap((word) => analyze(word).map((t) => ({ ...t, implied: true })));
+}
+
+/** The terms of a request: its words without request words, then the terms it implies. */
+export const queryTermsOf = (query: string): Term[] => [
+  ...analyze(query, { queryStopWords: true }),
+  ...impliedTerms(query),
+];
+
 /** The concepts of a query: its terms without request words, each with its related words at a lower weight. */
 export function analyzeQuery(query: string, options: QueryAnalysisOptions = {}): QueryConcept[] {
-  return conceptsOf(analyze(query, { queryStopWords: true }), options);
+  return conceptsOf(queryTermsOf(query), options);
 }
 
 /** The concepts of already analysed query terms (see {@link analyzeQuery}). */
@@ -102,16 +136,17 @@ export function conceptsOf(
   { synonymWeight = 0.5 }: QueryAnalysisOptions = {},
 ): QueryConcept[] {
   const concepts = new Map<string, QueryConcept>();
-  for (const { term, word, joined } of queryTerms) {
+  for (const { term, word, joined, implied } of queryTerms) {
+    const optional = joined === true || implied === true;
     const existing = concepts.get(term);
     if (existing) {
-      existing.count++;
-      if (!joined) existing.optional = false;
+      if (!implied) existing.count++;
+      if (!optional) existing.optional = false;
       continue;
     }
     const terms: WeightedTerm[] = [{ term, weight: 1 }];
     if (synonymWeight > 0) for (const other of relatedTo(term)) terms.push({ term: other, weight: synonymWeight });
-    concepts.set(term, { word, term, terms, count: 1, optional: joined === true });
+    concepts.set(term, { word, term, terms, count: 1, optional });
   }
   return [...concepts.values()];
 }

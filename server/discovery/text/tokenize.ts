@@ -12,13 +12,29 @@ export interface Token {
 }
 
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30FC';
-// A CJK run, or a run of letters and digits that are not CJK. Underscores, dashes, dots, slashes and spaces
-// all separate words, which splits snake_case, kebab-case and dotted names.
-const RUNS = new RegExp(`[${CJK}]+|(?:(?![${CJK}])[\\p{L}\\p{N}])+(?:'[\\p{L}]+)?`, 'gu');
+// Runs of letters and digits (with an apostrophe suffix). Underscores, dashes, dots, slashes and spaces all
+// separate words, which splits snake_case, kebab-case and dotted names. A run is then cut into CJK and other
+// pieces (matching those directly, with a lookahead per character, is several times slower).
+const RUNS = /[\p{L}\p{N}]+(?:'\p{L}+)?/gu;
+const CJK_PIECES = new RegExp(`[${CJK}]+|[^${CJK}]+`, 'gu');
+const HAS_CJK = new RegExp(`[${CJK}]`, 'u');
 const IS_CJK = new RegExp(`^[${CJK}]`, 'u');
+// Base64, hashes and keys pasted into a request split into dozens of fragments that are not words. A long
+// stretch without spaces, with digits, whose camelCase/digit parts average under five characters is such a
+// blob, and skipped (URLs, paths and long identifiers have longer parts or no digits).
+const BLOB_MIN_LENGTH = 32;
+const BLOB_MAX_PART_LENGTH = 5;
+const LONG_CHUNKS = new RegExp(`\\S{${BLOB_MIN_LENGTH},}`, 'gu');
+
 // Parts of a camelCase or PascalCase word: an acronym before a capitalised word (HTML|Parser), a capitalised
 // or lower-case word, an acronym, digits, then any other letters (scripts without case).
 const CAMEL_PARTS = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{N}+|\p{L}+/gu;
+
+const isBlob = (chunk: string): boolean => {
+  if (!/\d/.test(chunk)) return false; // paths and prose have short parts too, but rarely digits between them
+  const parts = chunk.match(CAMEL_PARTS)?.length ?? 0;
+  return parts > 0 && chunk.length < parts * BLOB_MAX_PART_LENGTH;
+};
 const ASCII = /^[\x20-\x7e]*$/;
 const DIACRITICS = /\p{M}+/gu;
 
@@ -40,24 +56,36 @@ function cjkNgrams(run: string, out: Token[]): void {
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   if (!text) return out;
-  for (const match of text.normalize('NFKC').replace(/[’‘]/g, "'").matchAll(RUNS)) {
-    let run = match[0];
-    if (IS_CJK.test(run)) {
-      cjkNgrams(run, out);
+  const normalized = text
+    .normalize('NFKC')
+    .replace(/[’‘]/g, "'")
+    .replace(LONG_CHUNKS, (chunk) => (isBlob(chunk) ? ' ' : chunk));
+  for (const match of normalized.matchAll(RUNS)) {
+    if (!HAS_CJK.test(match[0])) {
+      words(match[0], out);
       continue;
     }
-    if (run.includes("'")) {
-      const lower = run.toLowerCase();
-      // Contractions stay whole so stop-word lists can name them ("don't"); other apostrophes are dropped.
-      if (/'(?:t|re|ve|ll|d|m)$/.test(lower)) {
-        out.push({ text: lower, kind: 'word' });
-        continue;
-      }
-      run = run.replace(/'s$/i, '').replace(/'/g, '');
+    for (const piece of match[0].match(CJK_PIECES) ?? []) {
+      if (IS_CJK.test(piece)) cjkNgrams(piece, out);
+      else words(piece, out);
     }
-    const parts = run.match(CAMEL_PARTS) ?? [run];
-    for (const part of parts) out.push({ text: fold(part), kind: /^\p{N}+$/u.test(part) ? 'number' : 'word' });
-    if (parts.length > 1) out.push({ text: fold(run), kind: 'word', joined: true });
   }
   return out;
+}
+
+/** The words of a run of letters and digits with no CJK in it. */
+function words(run: string, out: Token[]): void {
+  if (run.includes("'")) {
+    const lower = run.toLowerCase();
+    // Contractions stay whole so stop-word lists can name them ("don't"); other apostrophes are dropped.
+    if (/'(?:t|re|ve|ll|d|m)$/.test(lower)) {
+      out.push({ text: lower, kind: 'word' });
+      return;
+    }
+    run = run.replace(/'s$/i, '').replace(/'/g, '');
+  }
+  const parts = run.match(CAMEL_PARTS) ?? [run];
+  if (run.length >= BLOB_MIN_LENGTH && isBlob(run)) return;
+  for (const part of parts) out.push({ text: fold(part), kind: /^\p{N}+$/u.test(part) ? 'number' : 'word' });
+  if (parts.length > 1) out.push({ text: fold(run), kind: 'word', joined: true });
 }

@@ -7,7 +7,7 @@ import type { ExecutionContext } from 'ava';
 import { ExactIndex } from '../../../server/discovery/vector/exact-index.js';
 import exactPlugin, { ExactOptionsSchema } from '../../../server/discovery/vector/builtin-plugin.js';
 import { TopK } from '../../../server/discovery/vector/top-k.js';
-import { loadPlugins } from '../../../server/plugins/index.js';
+import { builtinPluginCandidates, loadPlugins } from '../../../server/plugins/index.js';
 import {
   bruteForce,
   createSearchBackend,
@@ -28,10 +28,11 @@ async function tempDir(t: ExecutionContext): Promise<string> {
 }
 
 test('the built-in plugin loads through the same loader as third-party plugins', async (t) => {
-  const entry = fileURLToPath(new URL('../../../server/discovery/vector/builtin-plugin.ts', import.meta.url));
-  const root = fileURLToPath(new URL('../../..', import.meta.url));
-  const registry = await loadPlugins([{ packageName: 'localmcp', root, entry, source: 'core' }], {
+  const [candidate] = builtinPluginCandidates();
+  t.is(candidate?.entry, fileURLToPath(new URL('../../../server/discovery/vector/builtin-plugin.ts', import.meta.url)));
+  const registry = await loadPlugins(builtinPluginCandidates(), {
     logger: silent,
+    used: ['search:exact'],
     options: { 'search:exact': { initialCapacity: 2 } },
   });
   t.teardown(() => registry.close());
