@@ -8,6 +8,7 @@ import { analyze } from '../text/analyzer.js';
 /** The fields of a tool document. */
 export const TOOL_FIELDS = [
   'name',
+  'summary',
   'description',
   'parameters',
   'parameterDescriptions',
@@ -55,11 +56,22 @@ export const nameParts = (name: string): string[] =>
     .filter((t) => !t.joined)
     .map((t) => t.term);
 
+/**
+ * The first sentence of a description: what the tool does, before details on arguments, formats and examples
+ * (which name many things the tool is not about).
+ */
+export function firstSentence(text: string | undefined): string {
+  if (!text) return '';
+  const match = /^[\s\S]*?(?:[.!?](?=\s|$)|[。！？]|\n\s*\n|$)/.exec(text.trim());
+  return (match?.[0] ?? text).slice(0, 300);
+}
+
 /** The terms of each field of a tool. */
 export function toolFieldTerms(doc: ToolDocument): Record<ToolField, string[]> {
   const parameters = parametersOf(doc.inputSchema);
   return {
     name: terms(doc.name),
+    summary: terms(firstSentence(doc.description)),
     description: terms(doc.description),
     parameters: parameters.flatMap((p) => terms(p.name)),
     parameterDescriptions: parameters.flatMap((p) => terms(p.description)),

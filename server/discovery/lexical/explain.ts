@@ -1,11 +1,12 @@
 // Why a tool matched, for people and models: which query words each field matched. Computed for the returned
 // hits only, from the terms kept per tool, so it costs nothing during ranking.
 
-import type { QueryConcept } from '../text/analyzer.js';
+import type { QueryConcept } from '../text/query.js';
 import type { ToolField } from './documents.js';
 
 const FIELD_LABELS: Record<ToolField, string> = {
   name: 'name',
+  summary: 'description',
   description: 'description',
   parameters: 'parameters',
   parameterDescriptions: 'parameter descriptions',
@@ -28,23 +29,45 @@ export interface MatchExplanation {
   reason: string;
 }
 
-/** Per field, the query words it matched (a related word shows as `word (related)`), and a one-line reason. */
+// The reason stays one short sentence: at most this many words per field, and the two long secondary fields
+// (parameter and server descriptions) only when nothing else matched. `matched` has everything.
+const REASON_WORDS = 4;
+const SECONDARY: ReadonlySet<ToolField> = new Set(['parameterDescriptions', 'serverDescription']);
+
+/**
+ * Per field, the query words it matched (directly or through a related word), and a one-line reason such as
+ * `name matches "issue"; description matches "create", "get" (related)`; a corrected typo shows as
+ * `"caculate" (spelling)`.
+ */
 export function explainMatch(
   concepts: readonly QueryConcept[],
   terms: Readonly<Record<ToolField, readonly string[]>>,
 ): MatchExplanation {
+  // Which fields each term is in, as bits in ORDER's order: one pass over the tool's terms.
+  const fieldsOf = new Map<string, number>();
+  ORDER.forEach((field, f) => {
+    for (const term of terms[field]) fieldsOf.set(term, (fieldsOf.get(term) ?? 0) | (1 << f));
+  });
   const matched: Partial<Record<ToolField, string[]>> = {};
-  const parts: string[] = [];
-  for (const field of ORDER) {
-    const present = new Set(terms[field]);
-    const words: string[] = [];
-    for (const concept of concepts) {
-      if (present.has(concept.term)) words.push(concept.word);
-      else if (concept.terms.some((t) => present.has(t.term))) words.push(`${concept.word} (related)`);
-    }
-    if (words.length === 0) continue;
-    matched[field] = words;
-    parts.push(`${FIELD_LABELS[field]} matches ${words.map((w) => `"${w}"`).join(', ')}`);
+  const shown = new Map<ToolField, string[]>();
+  for (const concept of concepts) {
+    const direct = fieldsOf.get(concept.term) ?? 0;
+    ORDER.forEach((field, f) => {
+      const bit = 1 << f;
+      const via = direct & bit ? undefined : concept.terms.find((t) => (fieldsOf.get(t.term) ?? 0) & bit);
+      if (!(direct & bit) && !via) return;
+      (matched[field] ??= []).push(concept.word);
+      let list = shown.get(field);
+      if (!list) shown.set(field, (list = []));
+      list.push(via ? `"${concept.word}" (${via.via ?? 'related'})` : `"${concept.word}"`);
+    });
   }
-  return { matched, reason: parts.length > 0 ? parts.join('; ') : 'no field matches' };
+  const parts: Array<[ToolField, string]> = ORDER.filter((field) => shown.has(field)).map((field) => {
+    const words = shown.get(field)!;
+    const more = words.length > REASON_WORDS ? ', …' : '';
+    return [field, `${FIELD_LABELS[field]} matches ${words.slice(0, REASON_WORDS).join(', ')}${more}`];
+  });
+  const primary = parts.filter(([field]) => !SECONDARY.has(field)).map(([, text]) => text);
+  const sentence = primary.length > 0 ? primary : parts.map(([, text]) => text);
+  return { matched, reason: sentence.length > 0 ? sentence.join('; ') : 'no field matches' };
 }

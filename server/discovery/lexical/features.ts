@@ -24,31 +24,50 @@ export function nameCoverageOf(
   return total > 0 ? matched / total : 0;
 }
 
-const pairKey = (a: string, b: string) => `${a} ${b}`;
-
-/** Adjacent pairs of distinct query terms, in query order (stop words are already gone on both sides). */
-export function queryBigrams(queryTerms: readonly Term[]): Set<string> {
-  const out = new Set<string>();
+/**
+ * The adjacent pairs of distinct query terms (stop words are already gone on both sides), as a lookup from a
+ * term to the terms that follow or precede it in the query: phrases match in either order.
+ */
+export function queryBigrams(queryTerms: readonly Term[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const link = (a: string, b: string) => {
+    let set = out.get(a);
+    if (!set) out.set(a, (set = new Set()));
+    set.add(b);
+  };
   for (let i = 1; i < queryTerms.length; i++) {
     const a = queryTerms[i - 1]!;
     const b = queryTerms[i]!;
-    if (a.term !== b.term && !a.joined && !b.joined) out.add(pairKey(a.term, b.term));
+    if (a.term === b.term || a.joined || b.joined || a.implied || b.implied) continue;
+    link(a.term, b.term);
+    link(b.term, a.term);
   }
   return out;
 }
 
-const PHRASE_FIELDS: readonly ToolField[] = ['name', 'description'];
+/** How many distinct query bigrams there are (see {@link queryBigrams}). */
+export const bigramCount = (bigrams: ReadonlyMap<string, ReadonlySet<string>>): number => {
+  let n = 0;
+  for (const set of bigrams.values()) n += set.size;
+  return n / 2;
+};
 
-/** How many of the query's bigrams occur, in either order, as neighbours in the tool's name or description. */
-export function phraseMatches(terms: Readonly<Record<ToolField, readonly string[]>>, bigrams: ReadonlySet<string>) {
+// The name and the description's first sentence: where a tool says what it does. Later sentences are long and
+// mostly about arguments, and walking them for every candidate would cost more than it tells.
+const PHRASE_FIELDS: readonly ToolField[] = ['name', 'summary'];
+
+/** How many of the query's bigrams occur, in either order, as neighbours in the tool's name or summary. */
+export function phraseMatches(
+  terms: Readonly<Record<ToolField, readonly string[]>>,
+  bigrams: ReadonlyMap<string, ReadonlySet<string>>,
+): number {
   const found = new Set<string>();
   for (const field of PHRASE_FIELDS) {
     const sequence = terms[field];
     for (let i = 1; i < sequence.length; i++) {
       const a = sequence[i - 1]!;
       const b = sequence[i]!;
-      if (bigrams.has(pairKey(a, b))) found.add(pairKey(a, b));
-      else if (bigrams.has(pairKey(b, a))) found.add(pairKey(b, a));
+      if (bigrams.get(a)?.has(b)) found.add(a < b ? `${a} ${b}` : `${b} ${a}`);
     }
   }
   return found.size;

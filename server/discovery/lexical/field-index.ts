@@ -8,7 +8,7 @@
 // built on first use after the index last changed. So a search walks only its own terms' postings, in tight
 // loops, and never the documents' text.
 
-import type { QueryConcept } from '../text/analyzer.js';
+import type { QueryConcept } from '../text/query.js';
 
 /** How a field counts: its weight in the BM25F sum and its length normalisation b (0 = none, 1 = full). */
 export interface FieldSpec {
@@ -65,6 +65,7 @@ export class FieldIndex<F extends string> {
   private compileMark = new Uint32Array(0);
   private position = new Int32Array(0);
   private epoch = 0;
+  private readonly log = new ContributionLog();
 
   constructor(fields: Record<F, FieldSpec>, k1: number) {
     this.fields = Object.keys(fields) as F[];
@@ -180,13 +181,12 @@ export class FieldIndex<F extends string> {
     const { scoreBuffer: score, coverageBuffer: coverage, bestBuffer: best } = this;
     const { weightBuffer: bestWeight, conceptMark, docMark } = this;
     const docEpoch = ++this.epoch;
+    this.log.epoch = docEpoch;
     const k1 = this.k1;
     let totalIdf = 0;
-    // The contribution of each (concept, slot) pair, for the second stage: a log of flat arrays.
-    const hitSlot: number[] = [];
-    const hitConcept: number[] = [];
-    const hitValue: number[] = [];
-    const hitWeight: number[] = [];
+    // The contribution of each (concept, slot) pair, for the second stage: a log in reused typed arrays.
+    const log = this.log;
+    log.length = 0;
     concepts.forEach((concept, c) => {
       const conceptIdf = this.idf(concept.term);
       if (!concept.optional) totalIdf += conceptIdf;
@@ -224,17 +224,16 @@ export class FieldIndex<F extends string> {
         }
         score[slot]! += queryWeight * best[slot]!;
         if (!concept.optional) coverage[slot]! += bestWeight[slot]! * conceptIdf;
-        hitSlot.push(slot);
-        hitConcept.push(c);
-        hitValue.push(best[slot]!);
-        hitWeight.push(bestWeight[slot]!);
+        log.push(slot, c, best[slot]!, bestWeight[slot]!);
       }
     });
     for (const slot of slots) coverage[slot] = totalIdf > 0 ? coverage[slot]! / totalIdf : 1;
 
     const conceptCount = concepts.length;
     const contributions = (candidates: readonly number[]) => {
-      // One pass over the log, keeping the pairs of the candidates (found through `position`).
+      // One pass over the log, keeping the pairs of the candidates (found through `position`). The log is
+      // this index's: valid until its next search.
+      if (log.epoch !== docEpoch) throw new Error('contributions() called after another search');
       const out = candidates.map(() => ({
         score: new Float64Array(conceptCount),
         weight: new Float64Array(conceptCount),
@@ -244,12 +243,12 @@ export class FieldIndex<F extends string> {
         this.compileMark[slot] = epoch;
         this.position[slot] = i;
       });
-      for (let h = 0; h < hitSlot.length; h++) {
-        const slot = hitSlot[h]!;
+      for (let h = 0; h < log.length; h++) {
+        const slot = log.slots[h]!;
         if (this.compileMark[slot] !== epoch) continue;
         const entry = out[this.position[slot]!]!;
-        entry.score[hitConcept[h]!] = hitValue[h]!;
-        entry.weight[hitConcept[h]!] = hitWeight[h]!;
+        entry.score[log.concepts[h]!] = log.values[h]!;
+        entry.weight[log.concepts[h]!] = log.weights[h]!;
       }
       return out;
     };
@@ -333,5 +332,37 @@ export class FieldIndex<F extends string> {
     const position = new Int32Array(capacity);
     position.set(this.position);
     this.position = position;
+  }
+}
+
+/** (slot, concept, contribution, match weight) records of one search, in typed arrays reused across searches. */
+class ContributionLog {
+  length = 0;
+  epoch = 0;
+  slots = new Int32Array(1024);
+  concepts = new Int32Array(1024);
+  values = new Float64Array(1024);
+  weights = new Float64Array(1024);
+
+  push(slot: number, concept: number, value: number, weight: number): void {
+    if (this.length === this.slots.length) this.grow();
+    this.slots[this.length] = slot;
+    this.concepts[this.length] = concept;
+    this.values[this.length] = value;
+    this.weights[this.length] = weight;
+    this.length++;
+  }
+
+  private grow(): void {
+    const size = this.slots.length * 2;
+    const slots = new Int32Array(size);
+    slots.set(this.slots);
+    const concepts = new Int32Array(size);
+    concepts.set(this.concepts);
+    const values = new Float64Array(size);
+    values.set(this.values);
+    const weights = new Float64Array(size);
+    weights.set(this.weights);
+    Object.assign(this, { slots, concepts, values, weights });
   }
 }

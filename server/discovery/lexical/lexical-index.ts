@@ -3,16 +3,19 @@
 // the catalog through upsert/remove, so a search never waits on an upstream.
 
 import type { ToolDocument } from '@localmcp/plugin-api';
-import { conceptsOf, queryTermsOf, type QueryConcept, type Term } from '../text/analyzer.js';
+import type { Term } from '../text/analyzer.js';
+import { conceptsOf, queryTermsOf, type QueryConcept } from '../text/query.js';
 import { nameParts, serverFieldTerms, toolFieldTerms, type ServerField, type ToolField } from './documents.js';
 import { SpellingIndex } from '../text/spelling.js';
 import { explainMatch } from './explain.js';
-import { nameCoverageOf, phraseMatches, queryBigrams } from './features.js';
+import { bigramCount, nameCoverageOf, phraseMatches, queryBigrams } from './features.js';
 import { FieldIndex, type FieldSpec } from './field-index.js';
-import { rank, type RankCandidate } from './rank.js';
+import { rank, type RankCandidate, type ScoreCombination } from './rank.js';
+import { topK } from './top-k.js';
 
 export type { ServerField, ToolField } from './documents.js';
 export type { FieldSpec } from './field-index.js';
+export type { ScoreCombination } from './rank.js';
 
 /** One search result. `score` is comparable within one search only. */
 export interface LexicalHit {
@@ -28,11 +31,6 @@ export interface LexicalHit {
 /** `two-stage`: servers first, then tools within the best servers; `single-stage`: tools alone. */
 export type RankingStrategy = 'two-stage' | 'single-stage';
 
-/**
- * How two-stage search combines a tool's server score s and tool score t (both normalised to 0..1):
- * `mcp-zero` is (s·t)·max(s, t) as in MCP-Zero; `product` is s·t.
- */
-export type ScoreCombination = 'mcp-zero' | 'product';
 
 export interface LexicalSearchOptions {
   /** At most this many hits (default 10). */
@@ -57,16 +55,23 @@ export interface LexicalIndexOptions {
    * query's concepts a document matches. 0 turns it off.
    */
   coordination?: number;
+  /**
+   * Queries with more required concepts than this get proportionally weaker coordination: a long request
+   * usually describes several needs, and no single tool can be expected to match all of it.
+   */
+  coordinationLength?: number;
   /** Two-stage: how many of the best servers' tools are ranked ahead of all others. */
   serverLimit?: number;
+  /** Two-stage: share of a server's score that comes from its best matching tools rather than its document. */
+  serverFromTools?: number;
+  /** How many of a server's best matching tools make that share. */
+  serverTopTools?: number;
   /** Boost for tools whose name the query covers: score·(1 + nameBoost·share of the name's IDF matched). */
   nameBoost?: number;
   /** How many of the best BM25F candidates get the second stage (features, server scores, diversity). */
   rerankDepth?: number;
-  /** Boost for query word pairs found side by side in the name or description: score·(1 + phraseBoost·share). */
+  /** Boost for query word pairs found side by side in the name or summary: score·(1 + phraseBoost·share). */
   phraseBoost?: number;
-  /** 0..1: how much a result is discounted for matching only concepts that better results already cover. */
-  diversity?: number;
   /** Weight of a spelling correction of a query word no tool has (0 disables correction). */
   spellingWeight?: number;
   strategy?: RankingStrategy;
@@ -74,7 +79,8 @@ export interface LexicalIndexOptions {
 }
 
 export const DEFAULT_TOOL_FIELDS: Record<ToolField, FieldSpec> = {
-  name: { weight: 3, b: 0.5 },
+  name: { weight: 4.5, b: 0.5 },
+  summary: { weight: 1, b: 0.5 },
   description: { weight: 1, b: 0.75 },
   parameters: { weight: 0.5, b: 0.5 },
   parameterDescriptions: { weight: 0.3, b: 0.75 },
@@ -93,18 +99,20 @@ const DEFAULTS = {
   k1: 1.2,
   synonymWeight: 0.5,
   coordination: 1,
-  serverLimit: 5,
-  nameBoost: 0,
+  coordinationLength: 1000,
+  serverLimit: 10,
+  serverFromTools: 0.25,
+  serverTopTools: 3,
+  nameBoost: 2,
   rerankDepth: 100,
-  phraseBoost: 0,
-  diversity: 0,
+  phraseBoost: 0.25,
   spellingWeight: 0.8,
   strategy: 'two-stage' as RankingStrategy,
   combine: 'mcp-zero' as ScoreCombination,
 };
 
 const MAX_CONCEPTS = 32;
-
+const SPELLING_CACHE_LIMIT = 10_000;
 function mergeSpecs<F extends string>(
   defaults: Record<F, FieldSpec>,
   overrides: Partial<Record<F, Partial<FieldSpec>>> | undefined,
@@ -130,18 +138,20 @@ export class LexicalIndex {
   private readonly serverDescriptions = new Map<string, string | undefined>();
   private readonly staleServers = new Set<string>();
   private serverOfSlot: string[] = [];
-  private spelling: { revision: number; index: SpellingIndex } | undefined;
+  private spelling: { revision: number; index: SpellingIndex; cache: Map<string, string[]> } | undefined;
 
   constructor(options: LexicalIndexOptions = {}) {
     this.options = {
       k1: options.k1 ?? DEFAULTS.k1,
       synonymWeight: options.synonymWeight ?? DEFAULTS.synonymWeight,
       coordination: options.coordination ?? DEFAULTS.coordination,
+      coordinationLength: options.coordinationLength ?? DEFAULTS.coordinationLength,
       serverLimit: options.serverLimit ?? DEFAULTS.serverLimit,
+      serverFromTools: options.serverFromTools ?? DEFAULTS.serverFromTools,
+      serverTopTools: options.serverTopTools ?? DEFAULTS.serverTopTools,
       nameBoost: options.nameBoost ?? DEFAULTS.nameBoost,
       rerankDepth: options.rerankDepth ?? DEFAULTS.rerankDepth,
       phraseBoost: options.phraseBoost ?? DEFAULTS.phraseBoost,
-      diversity: options.diversity ?? DEFAULTS.diversity,
       spellingWeight: options.spellingWeight ?? DEFAULTS.spellingWeight,
       strategy: options.strategy ?? DEFAULTS.strategy,
       combine: options.combine ?? DEFAULTS.combine,
@@ -192,35 +202,54 @@ export class LexicalIndex {
   /** The best tools for a query, best first. A query with no searchable words gives no hits. */
   search(query: string, options: LexicalSearchOptions = {}): LexicalHit[] {
     const limit = options.limit ?? 10;
+    if (limit <= 0 || this.entries.size === 0) return [];
+    const allowed = options.servers ? new Set(options.servers) : undefined;
+    const strategy = options.strategy ?? this.options.strategy;
+    const result = this.rankQuery(query, limit, allowed, strategy, options.combine ?? this.options.combine);
+    if (!result) return [];
+    return result.ranked.map(({ item: { doc, terms }, score }) => {
+      const { matched, reason } = explainMatch(result.concepts, terms);
+      return { id: doc.id, server: doc.server, score, reason, matched };
+    });
+  }
+
+  private rankQuery(
+    query: string,
+    limit: number,
+    allowed: ReadonlySet<string> | undefined,
+    strategy: RankingStrategy,
+    combine: ScoreCombination,
+  ) {
     const queryTerms = queryTermsOf(query);
     const concepts = this.correctSpelling(
       this.mostSpecific(conceptsOf(queryTerms, { synonymWeight: this.options.synonymWeight })),
     );
-    if (limit <= 0 || concepts.length === 0 || this.entries.size === 0) return [];
-    const allowed = options.servers ? new Set(options.servers) : undefined;
+    if (concepts.length === 0) return undefined;
     const candidates = this.candidates(concepts, queryTerms, allowed);
-    if (candidates.length === 0) return [];
-    const strategy = options.strategy ?? this.options.strategy;
     const ranked = rank(
       candidates,
       {
         idf: concepts.map((c) => this.tools.idf(c.term)),
         queryWeight: concepts.map((c) => 1 + Math.log(c.count)),
         required: concepts.map((c) => !c.optional),
-        coordination: this.options.coordination,
+        coordination: this.coordinationFor(concepts),
       },
       {
         limit,
-        diversity: this.options.diversity,
         serverScores: strategy === 'two-stage' ? this.serverScores(concepts, allowed) : undefined,
         serverLimit: this.options.serverLimit,
-        combine: options.combine ?? this.options.combine,
+        serverFromTools: this.options.serverFromTools,
+        serverTopTools: this.options.serverTopTools,
+        combine,
       },
     );
-    return ranked.map(({ item: { doc, terms }, score }) => {
-      const { matched, reason } = explainMatch(concepts, terms);
-      return { id: doc.id, server: doc.server, score, reason, matched };
-    });
+    return { concepts, ranked };
+  }
+
+  /** The coordination exponent for this query (see `coordinationLength`). */
+  private coordinationFor(concepts: readonly QueryConcept[]): number {
+    const required = concepts.filter((c) => !c.optional).length;
+    return this.options.coordination * Math.min(1, this.options.coordinationLength / Math.max(1, required));
   }
 
   /** Concepts whose word no tool has get the nearest known words as related terms (see spelling.ts). */
@@ -229,11 +258,19 @@ export class LexicalIndex {
     if (weight <= 0) return concepts;
     for (const concept of concepts) {
       if (this.tools.has(concept.term) || concept.term.length < 5) continue;
-      if (this.spelling?.revision !== this.tools.revision)
-        this.spelling = { revision: this.tools.revision, index: new SpellingIndex(this.tools.vocabulary()) };
-      const idf = (term: string) => this.tools.idf(term);
-      for (const term of this.spelling.index.suggest(concept.term, (t) => -idf(t)))
-        concept.terms.push({ term, weight });
+      if (this.spelling?.revision !== this.tools.revision) {
+        const index = new SpellingIndex(this.tools.vocabulary());
+        this.spelling = { revision: this.tools.revision, index, cache: new Map() };
+      }
+      const { index, cache } = this.spelling;
+      let suggestions = cache.get(concept.term);
+      if (!suggestions) {
+        // Commoner words first: a typo is more likely of a word many tools use.
+        suggestions = index.suggest(concept.term, (t) => -this.tools.idf(t));
+        if (cache.size >= SPELLING_CACHE_LIMIT) cache.clear();
+        cache.set(concept.term, suggestions);
+      }
+      for (const term of suggestions) concept.terms.push({ term, weight, via: 'spelling' });
     }
     return concepts;
   }
@@ -258,22 +295,25 @@ export class LexicalIndex {
   ): RankCandidate<Entry>[] {
     const accept = allowed ? (slot: number) => allowed.has(this.serverOfSlot[slot]!) : undefined;
     const { slots, score, coverage, contributions } = this.tools.score(concepts, accept);
-    const c = this.options.coordination;
-    const first = slots
-      .map((slot) => ({ slot, score: score[slot]! * coverage[slot]! ** c }))
-      .sort((a, b) => b.score - a.score || a.slot - b.slot)
-      .slice(0, this.options.rerankDepth);
-    const perConcept = contributions(first.map((f) => f.slot));
+    const c = this.coordinationFor(concepts);
+    const first = topK(slots, (slot) => score[slot]! * coverage[slot]! ** c, this.options.rerankDepth);
+    const perConcept = contributions(first);
     const weights = new Map<string, number>();
     for (const concept of concepts)
       for (const { term, weight } of concept.terms) weights.set(term, Math.max(weight, weights.get(term) ?? 0));
     const bigrams = queryBigrams(queryTerms);
-    const idf = (term: string) => this.tools.idf(term);
-    return first.map(({ slot }, i) => {
+    const bigramTotal = bigramCount(bigrams);
+    const idfs = new Map<string, number>();
+    const idf = (term: string) => idfs.get(term) ?? idfs.set(term, this.tools.idf(term)).get(term)!;
+    return first.map((slot, i) => {
       const entry = this.entries.get(this.tools.key(slot)!)!;
       const { score: contributions, weight: matchWeights } = perConcept[i]!;
       const nameCoverage = this.options.nameBoost > 0 ? nameCoverageOf(entry.nameParts, weights, idf) : 0;
-      const phrase = this.options.phraseBoost > 0 && bigrams.size > 0 ? phraseMatches(entry.terms, bigrams) / bigrams.size : 0;
+      // A phrase needs two matched concepts.
+      const phrase =
+        this.options.phraseBoost > 0 && bigramTotal > 0 && matchWeights.filter((w) => w > 0).length >= 2
+          ? phraseMatches(entry.terms, bigrams) / bigramTotal
+          : 0;
       const boost = 1 + this.options.nameBoost * nameCoverage + this.options.phraseBoost * phrase;
       return { item: entry, server: entry.doc.server, contributions, matchWeights, boost };
     });
@@ -283,7 +323,7 @@ export class LexicalIndex {
   private serverScores(concepts: readonly QueryConcept[], allowed: ReadonlySet<string> | undefined) {
     const accept = allowed ? (slot: number) => allowed.has(this.servers.key(slot)!) : undefined;
     const { slots, score, coverage } = this.servers.score(concepts, accept);
-    const c = this.options.coordination;
+    const c = this.coordinationFor(concepts);
     const out = new Map<string, number>();
     let max = 0;
     for (const slot of slots) {

@@ -1,15 +1,20 @@
-// The second ranking stage: final tool scores from per-concept BM25F contributions, coordination and the
-// name/phrase features; the two-stage combination with server scores; and an optional diversification that
-// lets a long request (several needs in one sentence) bring up tools for each need, not ten for the first.
+// The second ranking stage, over the best BM25F candidates: final tool scores from the per-concept BM25F
+// contributions, coordination (the share of the request a tool covers) and the name/phrase boost; then, in
+// two-stage search, the combination with server scores as in MCP-Zero (arXiv 2506.01056).
 
-import type { ScoreCombination } from './lexical-index.js';
+/**
+ * How two-stage search combines a tool's server score s and tool score t (both normalised to 0..1):
+ * `mcp-zero` is (s·t)·max(s, t) as in MCP-Zero; `product` is s·t.
+ */
+export type ScoreCombination = 'mcp-zero' | 'product';
 
-/** A candidate of the second stage. `contributions[c]` is concept c's BM25F share of its score. */
+/** A candidate of the second stage. */
 export interface RankCandidate<T> {
   item: T;
   server: string;
+  /** Per concept: its BM25F contribution to the tool's score. */
   contributions: Float64Array;
-  /** Per concept: 1 when matched by the word itself, the related-word weight when only by a related word, else 0. */
+  /** Per concept: 1 when matched by the word itself, a related word's weight when only by one, else 0. */
   matchWeights: Float64Array;
   /** Multiplicative boost from the features (name coverage, phrases); 1 is neutral. */
   boost: number;
@@ -20,29 +25,33 @@ export interface RankQuery {
   idf: readonly number[];
   queryWeight: readonly number[];
   required: readonly boolean[];
+  /** Scores are multiplied by coverage^coordination. */
   coordination: number;
 }
 
 export interface RankOptions {
   limit: number;
-  /** 0..1; 0 ranks by score alone. */
-  diversity: number;
-  /** Two-stage: each server's score, normalised to 0..1 (absent: single-stage). */
+  /** Two-stage: each server's document score, normalised to 0..1 (absent: single-stage). */
   serverScores?: ReadonlyMap<string, number>;
   /** Two-stage: tools of the best this-many servers are ranked ahead of the others. */
   serverLimit: number;
+  /** Two-stage: share of a server's score that comes from its best candidate tools (0..1). */
+  serverFromTools: number;
+  /** How many of a server's best candidate tools are summed for that share. */
+  serverTopTools: number;
   combine: ScoreCombination;
 }
 
 export interface Ranked<T> {
   item: T;
+  /** 0..1, the best tool of a search scoring 1 in single-stage search. */
   score: number;
 }
 
 const combineScores = (combine: ScoreCombination, s: number, t: number) =>
   combine === 'mcp-zero' ? s * t * Math.max(s, t) : s * t;
 
-/** The IDF-weighted share of the required concepts a candidate matches. */
+/** The IDF-weighted share of the required concepts a candidate matches (a related word counts at its weight). */
 function coverage(candidate: RankCandidate<unknown>, query: RankQuery): number {
   let matched = 0;
   let total = 0;
@@ -54,65 +63,91 @@ function coverage(candidate: RankCandidate<unknown>, query: RankQuery): number {
   return total > 0 ? matched / total : 1;
 }
 
-/** Ranks candidates; `residual[c]` (1 = not yet covered) scales each concept under diversification. */
-export function rank<T>(candidates: readonly RankCandidate<T>[], query: RankQuery, options: RankOptions): Ranked<T>[] {
-  const C = query.idf.length;
-  const residual = new Float64Array(C).fill(1);
-  const factor = candidates.map((cand) => coverage(cand, query) ** query.coordination * cand.boost);
-  const toolScore = (i: number) => {
-    const cand = candidates[i]!;
+/** The tool score of each candidate, normalised so that the best is 1. */
+export function toolScores(candidates: readonly RankCandidate<unknown>[], query: RankQuery): Float64Array {
+  const scores = new Float64Array(candidates.length);
+  let max = 0;
+  candidates.forEach((cand, i) => {
     let sum = 0;
-    for (let c = 0; c < C; c++) sum += query.queryWeight[c]! * residual[c]! * cand.contributions[c]!;
-    return sum * factor[i]!;
-  };
-  let maxTool = 0;
-  for (let i = 0; i < candidates.length; i++) maxTool = Math.max(maxTool, toolScore(i));
-  if (maxTool === 0) return [];
+    for (let c = 0; c < query.idf.length; c++) sum += query.queryWeight[c]! * cand.contributions[c]!;
+    scores[i] = sum * coverage(cand, query) ** query.coordination * cand.boost;
+    max = Math.max(max, scores[i]!);
+  });
+  if (max > 0) for (let i = 0; i < scores.length; i++) scores[i]! /= max;
+  return scores;
+}
 
-  const { serverScores } = options;
-  const topServers = serverScores
-    ? new Set(
-        [...serverScores.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, options.serverLimit)
-          .map(([server]) => server),
-      )
-    : undefined;
-  // Sort key: tools of the best servers first (two-stage), then the score.
-  const key = (i: number): [number, number] => {
-    const t = toolScore(i) / maxTool;
-    if (!serverScores) return [0, t];
-    const server = candidates[i]!.server;
-    return [topServers!.has(server) ? 1 : 0, combineScores(options.combine, serverScores.get(server) ?? 0, t)];
-  };
-  const better = (a: [number, number], b: [number, number]) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
-
-  if (options.diversity <= 0) {
-    return candidates
-      .map((cand, i) => ({ cand, i, k: key(i) }))
-      .sort((a, b) => (better(a.k, b.k) ? -1 : better(b.k, a.k) ? 1 : a.i - b.i))
+/** The best `limit` candidates, best first. */
+export function rank<T>(candidates: readonly RankCandidate<T>[], query: RankQuery, options: RankOptions): Ranked<T>[] {
+  const tools = toolScores(candidates, query);
+  const order = (scores: ArrayLike<number>, group: (i: number) => number = () => 0) =>
+    candidates
+      .map((cand, i) => ({ item: cand.item, i, group: group(i), score: scores[i]! }))
+      .filter((r) => r.score > 0)
+      // Ties keep the first stage's order, which is deterministic.
+      .sort((a, b) => b.group - a.group || b.score - a.score || a.i - b.i)
       .slice(0, options.limit)
-      .map(({ cand, k }) => ({ item: cand.item, score: k[1] }));
-  }
+      .map(({ item, score }) => ({ item, score }));
+  if (!options.serverScores) return order(tools);
 
-  const out: Ranked<T>[] = [];
-  const taken = new Uint8Array(candidates.length);
-  while (out.length < Math.min(options.limit, candidates.length)) {
-    let best = -1;
-    let bestKey: [number, number] = [-1, -1];
-    for (let i = 0; i < candidates.length; i++) {
-      if (taken[i]) continue;
-      const k = key(i);
-      if (best < 0 || better(k, bestKey)) [best, bestKey] = [i, k];
-    }
-    taken[best] = 1;
-    out.push({ item: candidates[best]!.item, score: bestKey[1] });
-    // A concept the chosen tool matches well counts less for the next picks.
-    const chosen = candidates[best]!;
-    for (let c = 0; c < C; c++) {
-      const saturation = query.idf[c]! > 0 ? Math.min(1, chosen.contributions[c]! / query.idf[c]!) : 0;
-      residual[c]! *= 1 - options.diversity * saturation;
-    }
+  const { score: serverScore, top } = combinedServerScores(options.serverScores, candidates, tools, options);
+  const combined = candidates.map((cand, i) => combineScores(options.combine, serverScore.get(cand.server)!, tools[i]!));
+  // Tools of the best servers first; the others follow, so that a narrow server gate never empties the result.
+  return order(combined, (i) => (top.has(candidates[i]!.server) ? 1 : 0));
+}
+
+/**
+ * The server score of each candidate's server, normalised to 0..1 over all servers, and which of those servers
+ * are among the best `serverLimit`. A server's score is its document score, mixed with a score from its best
+ * candidate tools (the sum of its `serverTopTools` best tool scores, normalised): a server whose tools match
+ * well is a good server even when its own description says little. Servers with no candidate keep their
+ * document score alone; only the best few of them are looked at, so the cost does not grow with the catalog.
+ */
+function combinedServerScores(
+  documentScores: ReadonlyMap<string, number>,
+  candidates: readonly RankCandidate<unknown>[],
+  tools: Float64Array,
+  options: RankOptions,
+): { score: Map<string, number>; top: Set<string> } {
+  const perServer = new Map<string, number[]>();
+  candidates.forEach((cand, i) => {
+    let list = perServer.get(cand.server);
+    if (!list) perServer.set(cand.server, (list = []));
+    list.push(tools[i]!);
+  });
+  const fromTools = new Map<string, number>();
+  let maxFromTools = 0;
+  for (const [server, scores] of perServer) {
+    const value = scores
+      .sort((a, b) => b - a)
+      .slice(0, options.serverTopTools)
+      .reduce((sum, x) => sum + x, 0);
+    fromTools.set(server, value);
+    maxFromTools = Math.max(maxFromTools, value);
   }
-  return out;
+  const w = options.serverFromTools;
+  const score = new Map<string, number>();
+  for (const [server, value] of fromTools)
+    score.set(server, (1 - w) * (documentScores.get(server) ?? 0) + (w * value) / (maxFromTools || 1));
+  // The strongest servers without candidates, which may still outrank the candidates' servers: only the best
+  // `serverLimit` of them matter, kept in a small array sorted best first.
+  const rest: number[] = [];
+  for (const [server, value] of documentScores) {
+    if (score.has(server)) continue;
+    const mixed = (1 - w) * value;
+    if (rest.length === options.serverLimit && mixed <= rest[rest.length - 1]!) continue;
+    let at = rest.length;
+    while (at > 0 && rest[at - 1]! < mixed) at--;
+    rest.splice(at, 0, mixed);
+    if (rest.length > options.serverLimit) rest.pop();
+  }
+  const all = [...score.values(), ...rest].sort((a, b) => b - a);
+  const best = all[0] || 1;
+  const threshold = all[Math.min(options.serverLimit, all.length) - 1] ?? Infinity;
+  const top = new Set<string>();
+  for (const [server, value] of score) {
+    if (value >= threshold) top.add(server);
+    score.set(server, value / best);
+  }
+  return { score, top };
 }

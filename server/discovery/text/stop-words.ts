@@ -11,7 +11,7 @@ export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
   off on once only or other ought our ours ourselves out over own per same shall she should shouldn't so some such
   than that that's the their theirs them themselves then there these they this those through thus to too under
   until up upon us very via was wasn't we were weren't what when where whether which while who whom whose why will
-  with within without won't would wouldn't yet you your yours yourself yourselves e.g i.e`
+  with within without won't would wouldn't yet you your yours yourself yourselves`
     .split(/\s+/)
     .filter(Boolean),
 );

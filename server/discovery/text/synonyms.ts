@@ -124,8 +124,7 @@ export const ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
  * Groups of words that name the same action or kind of thing in tool vocabulary. A word may be in several
  * groups. Kept to what holds across domains: "show" may mean "list" or "display", both are listed.
  */
-export const RELATED_WORDS: ReadonlyArray<readonly string[]> = [
-  // Actions
+export const ACTION_WORDS: ReadonlyArray<readonly string[]> = [
   ['get', 'fetch', 'retrieve', 'read', 'load', 'obtain', 'access', 'pull', 'query', 'lookup', 'open'],
   ['list', 'enumerate', 'show', 'browse'],
   ['show', 'display', 'view', 'open', 'preview', 'render'],
@@ -149,7 +148,9 @@ export const RELATED_WORDS: ReadonlyArray<readonly string[]> = [
   ['sort', 'order', 'rank', 'ranking', 'arrange'],
   ['filter', 'select', 'match', 'narrow'],
   ['upload', 'attach', 'import'],
-  ['download', 'fetch', 'save', 'export'],
+  // Not one group: fetching and saving are both downloading, but not each other.
+  ['download', 'fetch'],
+  ['download', 'save'],
   ['copy', 'duplicate', 'clone'],
   ['move', 'rename', 'relocate', 'transfer'],
   ['recommend', 'suggest', 'advise', 'propose', 'recommendation', 'suggestion'],
@@ -162,7 +163,10 @@ export const RELATED_WORDS: ReadonlyArray<readonly string[]> = [
   ['draw', 'paint', 'sketch', 'plot', 'canvas'],
   ['count', 'number', 'total', 'tally'],
   ['random', 'shuffle', 'sample'],
-  // Things
+];
+
+/** Groups of words for the things tools act on (see ACTION_WORDS for what they do). */
+export const THING_WORDS: ReadonlyArray<readonly string[]> = [
   ['file', 'document', 'path'],
   ['directory', 'folder', 'path'],
   ['message', 'chat', 'conversation', 'dm'],
@@ -192,21 +196,24 @@ export const RELATED_WORDS: ReadonlyArray<readonly string[]> = [
   ['log', 'logs', 'history', 'journal'],
   ['error', 'exception', 'failure', 'fault'],
   ['weather', 'forecast', 'temperature', 'climate', 'meteorological'],
-  ['price', 'cost', 'quote', 'rate', 'value', 'fee'],
+  ['price', 'cost', 'quote', 'rate', 'fee'],
   ['stock', 'share', 'equity', 'ticker', 'market'],
-  ['crypto', 'cryptocurrency', 'bitcoin', 'ethereum', 'coin', 'token', 'blockchain', 'web3'],
+  ['crypto', 'cryptocurrency', 'bitcoin', 'ethereum', 'coin', 'blockchain', 'web3'],
   ['finance', 'financial', 'money', 'economic', 'fiscal'],
   ['location', 'place', 'address', 'geographic', 'coordinate', 'coordinates', 'position', 'map'],
-  ['nearby', 'near', 'around', 'close', 'vicinity', 'radius'],
-  ['route', 'direction', 'directions', 'navigation', 'path', 'itinerary'],
-  ['time', 'date', 'clock', 'timezone', 'datetime', 'today', 'current'],
+  ['nearby', 'near', 'around', 'vicinity', 'radius'],
+  ['route', 'direction', 'directions', 'navigation', 'itinerary'],
+  ['time', 'date', 'clock', 'timezone', 'datetime', 'today'],
   ['time', 'duration', 'period', 'interval'],
   ['current', 'latest', 'recent', 'live', 'realtime', 'today'],
-  ['dataset', 'data', 'package', 'collection'],
+  ['dataset', 'data', 'collection'],
   ['repository', 'project', 'codebase'],
   ['commit', 'revision', 'change'],
   ['result', 'results', 'output', 'response'],
 ];
+
+/** All groups of related words: actions and things. */
+export const RELATED_WORDS: ReadonlyArray<readonly string[]> = [...ACTION_WORDS, ...THING_WORDS];
 
 /**
  * Chinese words for the same tool vocabulary, each with the English word it means: many MCP servers describe

@@ -35,6 +35,7 @@ const isBlob = (chunk: string): boolean => {
   const parts = chunk.match(CAMEL_PARTS)?.length ?? 0;
   return parts > 0 && chunk.length < parts * BLOB_MAX_PART_LENGTH;
 };
+
 const ASCII = /^[\x20-\x7e]*$/;
 const DIACRITICS = /\p{M}+/gu;
 

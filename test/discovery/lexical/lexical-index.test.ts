@@ -1,0 +1,181 @@
+// The lexical index as the gateway uses it: upsert/remove/search on a small catalog.
+import type { ToolDocument } from '@localmcp/plugin-api';
+import test from 'ava';
+import { LexicalIndex } from '../../../server/discovery/lexical/index.js';
+import { CATALOG, ids } from './catalog.js';
+
+const indexOf = (docs: ToolDocument[] = CATALOG, options = {}) => {
+  const index = new LexicalIndex(options);
+  index.upsert(docs);
+  return index;
+};
+
+for (const strategy of ['two-stage', 'single-stage'] as const) {
+  test(`${strategy}: the tool whose name says what is asked comes first, with a reason`, (t) => {
+    const [hit] = indexOf().search('please create an issue on github', { strategy });
+    t.is(hit?.id, 'github__create_issue');
+    t.is(hit?.server, 'github');
+    t.deepEqual(hit?.matched.name, ['create', 'issue']);
+    t.regex(hit?.reason ?? '', /^name matches "create", "issue"/);
+  });
+}
+
+test('related words find tools that use other words: fetch ~ get/read, folder ~ directory', (t) => {
+  const index = indexOf();
+  t.true(ids(index.search('fetch the contents of a file', { limit: 2 })).includes('filesystem__read_file'));
+  t.is(index.search('show what is in a folder')[0]?.id, 'filesystem__list_directory');
+  const hit = index.search('show what is in a folder')[0];
+  t.regex(hit?.reason ?? '', /"folder" \(related\)/);
+});
+
+test('parameter names and descriptions are searchable, nested objects included', (t) => {
+  const [hit] = indexOf().search('temperature units');
+  t.is(hit?.id, 'weather__get_forecast');
+  t.deepEqual(hit?.matched.parameterDescriptions, ['temperature', 'units']);
+  t.deepEqual(hit?.matched.parameters, ['units']);
+});
+
+test('the server name and description are searchable', (t) => {
+  const hits = indexOf().search('local disk', { limit: 3 });
+  t.true(hits.length > 0);
+  t.true(hits.every((h) => h.server === 'filesystem'));
+  t.deepEqual(hits[0]?.matched.serverDescription, ['local', 'disk']);
+});
+
+test('Chinese descriptions are found by Chinese and by English queries', (t) => {
+  const index = indexOf();
+  t.is(index.search('必应搜索')[0]?.id, 'bing__bing_search');
+  t.is(index.search('搜索关键词')[0]?.id, 'bing__bing_search');
+  t.is(index.search('search keywords on bing')[0]?.id, 'bing__bing_search');
+});
+
+test('a typo of a word no tool has is corrected to the nearest known word', (t) => {
+  const index = indexOf();
+  const [hit] = index.search('forcast for a city');
+  t.is(hit?.id, 'weather__get_forecast');
+  t.regex(hit?.reason ?? '', /"forcast" \(spelling\)/);
+  t.deepEqual(indexOf(CATALOG, { spellingWeight: 0 }).search('forcast tomorrow'), []);
+});
+
+test('an empty query, a query of stop words only and a query that matches nothing give no hits', (t) => {
+  const index = indexOf();
+  for (const query of ['', '   ', 'please help me with the', 'zyxwvut qqqq'])
+    t.deepEqual(index.search(query), [], JSON.stringify(query));
+  t.deepEqual(new LexicalIndex().search('create issue'), [], 'an empty index');
+});
+
+test('limit caps the hits; scores are 0..1, best first', (t) => {
+  const index = indexOf();
+  t.is(index.search('file', { limit: 2 }).length, 2);
+  t.deepEqual(index.search('file', { limit: 0 }), []);
+  for (const strategy of ['two-stage', 'single-stage'] as const) {
+    const hits = index.search('create a new file in the repository', { limit: 10, strategy });
+    t.true(hits.length > 3);
+    for (let i = 1; i < hits.length; i++) t.true(hits[i - 1]!.score >= hits[i]!.score, strategy);
+    t.true(hits.every((h) => h.score > 0 && h.score <= 1), strategy);
+  }
+});
+
+test('the server filter limits hits to those servers', (t) => {
+  const index = indexOf();
+  const all = index.search('create a new file');
+  t.true(new Set(all.map((h) => h.server)).size > 1);
+  for (const strategy of ['two-stage', 'single-stage'] as const) {
+    const hits = index.search('create a new file', { servers: ['github'], strategy });
+    t.true(hits.length > 0);
+    t.true(hits.every((h) => h.server === 'github'), strategy);
+    t.deepEqual(index.search('create a new file', { servers: ['nope'], strategy }), []);
+  }
+});
+
+test('upsert adds and replaces tools; remove takes them out; size follows', (t) => {
+  const index = indexOf();
+  t.is(index.size(), CATALOG.length);
+  t.deepEqual(index.search('translate'), []);
+
+  const tool: ToolDocument = { id: 'misc__t1', name: 'translate', server: 'misc', description: 'Translate a sentence.' };
+  index.upsert([tool]);
+  t.is(index.size(), CATALOG.length + 1);
+  t.is(index.search('translate')[0]?.id, 'misc__t1');
+  t.is(index.get('misc__t1'), tool);
+
+  // Replacing a tool re-indexes its text: the old words no longer find it, the new ones do.
+  index.upsert([{ ...tool, name: 'word_count', description: 'Count the words of a sentence.' }]);
+  t.is(index.size(), CATALOG.length + 1);
+  t.deepEqual(index.search('translate'), []);
+  t.is(index.search('count words')[0]?.id, 'misc__t1');
+
+  index.remove(['misc__t1', 'unknown__id']);
+  t.is(index.size(), CATALOG.length);
+  t.deepEqual(index.search('count words'), []);
+  t.is(index.get('misc__t1'), undefined);
+});
+
+test('removing every tool of a server removes the server from two-stage ranking', (t) => {
+  const index = indexOf();
+  const github = CATALOG.filter((d) => d.server === 'github').map((d) => d.id);
+  index.remove(github);
+  const hits = index.search('github issues and pull requests', { strategy: 'two-stage' });
+  t.false(hits.some((h) => h.server === 'github'));
+  index.upsert(CATALOG.filter((d) => d.server === 'github'));
+  t.is(index.search('github issues and pull requests', { strategy: 'two-stage' })[0]?.server, 'github');
+});
+
+test('a change to one tool changes the server document of two-stage search', (t) => {
+  const index = indexOf();
+  t.deepEqual(index.search('hovercraft', { strategy: 'two-stage' }), []);
+  index.upsert([{ ...CATALOG.find((d) => d.id === 'notes__add_note')!, description: 'Add a note about a hovercraft.' }]);
+  t.is(index.search('hovercraft', { strategy: 'two-stage' })[0]?.id, 'notes__add_note');
+});
+
+test('two-stage ranks the tools of the best matching server ahead; single-stage ranks tools alone', (t) => {
+  // A kanban server, and one tool about kanban cards on a big server of unrelated utilities.
+  const utilities = ['uuid', 'hash', 'encode_base64', 'random_number', 'convert_units', 'timezone', 'lorem_ipsum'];
+  const docs: ToolDocument[] = [
+    { id: 'misc__kanban_card_mover', name: 'kanban_card_mover', server: 'misc', description: 'Moves a kanban card.' },
+    ...utilities.map((name) => ({ id: `misc__${name}`, name, server: 'misc', description: `The ${name} utility.` })),
+    ...['move_card', 'list_cards', 'archive_card'].map((name) => ({
+      id: `kanban__${name}`,
+      name,
+      server: 'kanban',
+      serverDescription: 'Kanban boards: move cards between columns of a kanban board',
+      description: `${name.replace('_', ' ')}.`,
+    })),
+  ];
+  const index = indexOf(docs);
+  const query = 'move my kanban card';
+  const single = ids(index.search(query, { strategy: 'single-stage' }));
+  const two = ids(index.search(query, { strategy: 'two-stage' }));
+  t.deepEqual(single.slice(0, 2), ['kanban__move_card', 'misc__kanban_card_mover']);
+  t.deepEqual(two, ['kanban__move_card', 'kanban__list_cards', 'kanban__archive_card', 'misc__kanban_card_mover']);
+});
+
+test('the two combinations of two-stage: mcp-zero never scores above the product', (t) => {
+  const index = indexOf();
+  const product = index.search('create a new file', { strategy: 'two-stage', combine: 'product' });
+  const mcpZero = index.search('create a new file', { strategy: 'two-stage', combine: 'mcp-zero' });
+  const byId = new Map(product.map((h) => [h.id, h.score]));
+  t.true(mcpZero.length > 0);
+  for (const hit of mcpZero) t.true(hit.score <= (byId.get(hit.id) ?? Infinity) + 1e-12, hit.id);
+  t.true(mcpZero.some((h) => h.score < byId.get(h.id)!), 'scores differ where max(s, t) < 1');
+});
+
+test('results are deterministic: the same index and query give the same hits', (t) => {
+  const a = indexOf().search('list', { limit: 10 });
+  const b = indexOf([...CATALOG].reverse()).search('list', { limit: 10 });
+  t.deepEqual(
+    a.map((h) => [h.id, h.score.toFixed(9)]),
+    indexOf().search('list', { limit: 10 }).map((h) => [h.id, h.score.toFixed(9)]),
+  );
+  t.deepEqual(new Set(ids(a)), new Set(ids(b)), 'the same tools whatever the insertion order');
+});
+
+test('field weights are options: with the name weighted down, the description decides', (t) => {
+  const docs: ToolDocument[] = [
+    { id: 's__alpha', name: 'export_report', server: 's', description: 'Write a summary.' },
+    { id: 's__beta', name: 'summary', server: 's', description: 'Export the report as a file.' },
+  ];
+  t.is(indexOf(docs).search('export report')[0]?.id, 's__alpha');
+  const nameless = indexOf(docs, { fields: { name: { weight: 0 }, summary: { weight: 0 } }, nameBoost: 0 });
+  t.is(nameless.search('export report', { strategy: 'single-stage' })[0]?.id, 's__beta');
+});
