@@ -113,3 +113,22 @@ test('--help and --version work on every command', async (t) => {
     t.regex(help.stdout, /USAGE/);
   }
 });
+
+test('tools search ranks the demo tools (table, --explain, --json)', async (t) => {
+  const cwd = await tempDir();
+  const json = await runCli(['tools', 'search', 'write down a reminder to buy milk', '--json'], { cwd });
+  t.is(json.code, 0, json.stderr);
+  const { tools } = JSON.parse(json.stdout) as { tools: Array<{ name: string; score: number; reason: string }> };
+  t.is(tools[0]?.name, 'notes__add_note');
+  t.true(tools.every((tool, i) => i === 0 || tool.score <= tools[i - 1]!.score), 'ranked by score');
+
+  const table = await runCli(['tools', 'search', 'current time in a time zone', '--limit', '2', '--explain'], { cwd });
+  t.is(table.code, 0, table.stderr);
+  t.regex(table.stdout, /SCORE\s+TOOL\s+SERVER\s+MATCHED/);
+  t.regex(table.stdout, /toolbox__current_time/);
+  t.regex(table.stdout, /name: .*time/);
+
+  const none = await runCli(['tools', 'search', 'qqqzzz xxyyww'], { cwd });
+  t.is(none.code, 0);
+  t.regex(none.stdout, /No tool matched/);
+});

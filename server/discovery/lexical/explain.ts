@@ -48,7 +48,7 @@ export function explainMatch(
   ORDER.forEach((field, f) => {
     for (const term of terms[field]) fieldsOf.set(term, (fieldsOf.get(term) ?? 0) | (1 << f));
   });
-  const matched: Partial<Record<ToolField, string[]>> = {};
+  const words = new Map<ToolField, string[]>();
   const shown = new Map<ToolField, string[]>();
   for (const concept of concepts) {
     const direct = fieldsOf.get(concept.term) ?? 0;
@@ -56,17 +56,21 @@ export function explainMatch(
       const bit = 1 << f;
       const via = direct & bit ? undefined : concept.terms.find((t) => (fieldsOf.get(t.term) ?? 0) & bit);
       if (!(direct & bit) && !via) return;
-      (matched[field] ??= []).push(concept.word);
-      let list = shown.get(field);
-      if (!list) shown.set(field, (list = []));
-      list.push(via ? `"${concept.word}" (${via.via ?? 'related'})` : `"${concept.word}"`);
+      if (!words.has(field)) words.set(field, []);
+      if (!shown.has(field)) shown.set(field, []);
+      words.get(field)!.push(concept.word);
+      shown.get(field)!.push(via ? `"${concept.word}" (${via.via ?? 'related'})` : `"${concept.word}"`);
     });
   }
-  const parts: Array<[ToolField, string]> = ORDER.filter((field) => shown.has(field)).map((field) => {
-    const words = shown.get(field)!;
-    const more = words.length > REASON_WORDS ? ', …' : '';
-    return [field, `${FIELD_LABELS[field]} matches ${words.slice(0, REASON_WORDS).join(', ')}${more}`];
-  });
+  const matched: Partial<Record<ToolField, string[]>> = {};
+  const parts: Array<[ToolField, string]> = [];
+  for (const field of ORDER) {
+    const list = shown.get(field);
+    if (!list) continue;
+    matched[field] = words.get(field);
+    const more = list.length > REASON_WORDS ? ', …' : '';
+    parts.push([field, `${FIELD_LABELS[field]} matches ${list.slice(0, REASON_WORDS).join(', ')}${more}`]);
+  }
   const primary = parts.filter(([field]) => !SECONDARY.has(field)).map(([, text]) => text);
   const sentence = primary.length > 0 ? primary : parts.map(([, text]) => text);
   return { matched, reason: sentence.length > 0 ? sentence.join('; ') : 'no field matches' };
