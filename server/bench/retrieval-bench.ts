@@ -9,7 +9,7 @@ import {
   type LexicalIndexOptions,
   type RankingStrategy,
 } from '../discovery/lexical/lexical-index.js';
-import { readCatalog, readDistractors, readQueries, type BenchQuery } from './retrieval-data.js';
+import { halfOf, readCatalog, readDistractors, readQueries, type BenchQuery } from './retrieval-data.js';
 import { meanMetrics, queryMetrics, type QueryMetrics } from './retrieval-metrics.js';
 import { percentile } from './stats.js';
 
@@ -41,6 +41,8 @@ export interface RetrievalBenchFiles {
   catalog: string;
   queries: string;
   distractors?: string;
+  /** Only one half of the queries, split by task (see halfOf). */
+  half?: 1 | 2;
   strategy?: RankingStrategy;
   rounds?: number;
   onProgress?: (done: number, total: number) => void;
@@ -68,13 +70,15 @@ export function searchToolsPayload(hits: readonly LexicalHit[], toolOf: (id: str
 
 /** Indexes `tools`, runs every query and measures ranking quality, payload size and latency. */
 export function runRetrievalBench(input: RetrievalBenchInput): RetrievalReport {
-  const { tools, queries, strategy = 'two-stage', rounds = 3 } = input;
+  const { queries, strategy = 'two-stage', rounds = 3 } = input;
+  // One document per id, the last one winning, as the index keeps them (the registry repeats a few tools).
+  const byId = new Map(input.tools.map((t) => [t.id, t]));
+  const tools = [...byId.values()];
   const started = performance.now();
   const index = new LexicalIndex(input.index);
   index.upsert(tools);
   const indexMs = performance.now() - started;
 
-  const byId = new Map(tools.map((t) => [t.id, t]));
   const serverOf = (id: string) => byId.get(id)?.server;
   const search = (query: string) => index.search(query, { limit: 10, strategy });
   const total = queries.length * (rounds + 1);
@@ -106,7 +110,9 @@ export function runRetrievalBench(input: RetrievalBenchInput): RetrievalReport {
   }
   samples.sort((a, b) => a - b);
 
-  const all = tokens({ tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })) });
+  const all = tokens({
+    tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+  });
   const top5 = queries.length ? top5Tokens / queries.length : 0;
   const metrics = meanMetrics(perQuery);
   return {
@@ -137,7 +143,7 @@ export async function benchRetrieval(files: RetrievalBenchFiles): Promise<Retrie
   ]);
   return runRetrievalBench({
     tools: [...catalog, ...distractors],
-    queries,
+    queries: files.half ? halfOf(queries, files.half) : queries,
     strategy: files.strategy,
     rounds: files.rounds,
     onProgress: files.onProgress,

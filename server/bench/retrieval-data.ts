@@ -18,6 +18,7 @@ const CatalogLineSchema = z.object({
 const QueryLineSchema = z.object({
   query: z.string(),
   gold_tool_ids: z.union([z.array(z.string()), z.array(z.array(z.string()))]),
+  task_id: z.string().optional(),
 });
 
 const PackagesListSchema = z.record(
@@ -33,6 +34,8 @@ const PackagesListSchema = z.record(
 export interface BenchQuery {
   query: string;
   gold: string[][];
+  /** The task the query belongs to (`task_id`), which keeps a task's queries in one half of a split. */
+  task?: string;
 }
 
 function parseJsonLines<T>(text: string, file: string, schema: z.ZodType<T>): T[] {
@@ -43,7 +46,7 @@ function parseJsonLines<T>(text: string, file: string, schema: z.ZodType<T>): T[
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new Error(`${file}:${index + 1}: not JSON (${(error as Error).message})`);
+      throw new Error(`${file}:${index + 1}: not JSON (${(error as Error).message})`, { cause: error });
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
@@ -77,7 +80,9 @@ export function parseQueries(text: string, file = 'queries'): BenchQuery[] {
     .map((line) => {
       const ids = line.gold_tool_ids;
       const gold = ids.length > 0 && typeof ids[0] === 'string' ? [ids as string[]] : (ids as string[][]);
-      return { query: line.query, gold: gold.filter((acceptable) => acceptable.length > 0) };
+      const query: BenchQuery = { query: line.query, gold: gold.filter((acceptable) => acceptable.length > 0) };
+      if (line.task_id !== undefined) query.task = line.task_id;
+      return query;
     })
     .filter((q) => q.gold.length > 0);
 }
@@ -91,7 +96,7 @@ export function parseDistractors(text: string, file = 'distractors'): ToolDocume
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not JSON (${(error as Error).message})`);
+    throw new Error(`${file}: not JSON (${(error as Error).message})`, { cause: error });
   }
   const parsed = PackagesListSchema.safeParse(value);
   if (!parsed.success) throw new Error(`${file}: not a packages list (${parsed.error.issues[0]?.message})`);
@@ -109,11 +114,34 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new Error(`Cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      cause: error,
+    });
   }
 }
 
 export const readCatalog = async (path: string) => parseCatalog(await readText(path, 'catalog'), path);
 export const readQueries = async (path: string) => parseQueries(await readText(path, 'queries file'), path);
-export const readDistractors = async (path: string) =>
-  parseDistractors(await readText(path, 'distractors file'), path);
+export const readDistractors = async (path: string) => parseDistractors(await readText(path, 'distractors file'), path);
+
+/** FNV-1a, 32 bits: a stable hash, so a split does not change between runs or machines. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * One half of the queries, split by task: half 1 holds the tasks whose id hashes even, half 2 the others. For
+ * choosing parameters on one half and checking them on the other; all the queries of a task fall in one half,
+ * so the step queries of a task never help tune for its task query. Queries without a task id are an error.
+ */
+export function halfOf(queries: readonly BenchQuery[], half: 1 | 2): BenchQuery[] {
+  return queries.filter((q) => {
+    if (q.task === undefined) throw new Error(`Splitting in halves needs a task_id on every query line: "${q.query}"`);
+    return fnv1a(q.task) % 2 === half - 1;
+  });
+}

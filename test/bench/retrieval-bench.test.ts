@@ -79,9 +79,21 @@ test('tokens: all tools as tools/list sends them, the top 5 as search_tools retu
   t.is(report.tokensSavedPct, Math.round(10000 * (1 - JSON.stringify(payload).length / all.length)) / 100);
 });
 
+test('a tool listed twice counts once, as the index keeps it', (t) => {
+  const once = runRetrievalBench({ tools: TOOLS, queries: QUERIES, rounds: 0 });
+  const twice = runRetrievalBench({ tools: [...TOOLS, TOOLS[0]!], queries: QUERIES, rounds: 0 });
+  t.is(twice.tools, once.tools);
+  t.is(twice.tokensAll, once.tokensAll);
+});
+
 test('progress is reported for the warm-up pass and every timed pass', (t) => {
   const calls: Array<[number, number]> = [];
-  runRetrievalBench({ tools: TOOLS, queries: QUERIES, rounds: 2, onProgress: (done, total) => calls.push([done, total]) });
+  runRetrievalBench({
+    tools: TOOLS,
+    queries: QUERIES,
+    rounds: 2,
+    onProgress: (done, total) => calls.push([done, total]),
+  });
   t.is(calls.length, QUERIES.length * 3);
   t.deepEqual(calls.at(-1), [12, 12]);
 });

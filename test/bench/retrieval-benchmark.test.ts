@@ -15,9 +15,25 @@ const DISTRACTORS = `${DATA}toolsdk-registry/packages-list.json`;
 
 type Floors = Partial<Record<keyof RetrievalReport, number>>;
 
-const cases: Array<{ name: string; strategy: 'two-stage' | 'single-stage'; queries: string; distractors?: string; floors: Floors }> = [
-  { name: 'step queries, 527 tools', strategy: 'two-stage', queries: STEPS, floors: { hit1: 0.55, hit5: 0.71, mrr: 0.62 } },
-  { name: 'step queries, 527 tools', strategy: 'single-stage', queries: STEPS, floors: { hit1: 0.53, hit5: 0.73, mrr: 0.62 } },
+const cases: Array<{
+  name: string;
+  strategy: 'two-stage' | 'single-stage';
+  queries: string;
+  distractors?: string;
+  floors: Floors;
+}> = [
+  {
+    name: 'step queries, 527 tools',
+    strategy: 'two-stage',
+    queries: STEPS,
+    floors: { hit1: 0.55, hit5: 0.71, mrr: 0.62 },
+  },
+  {
+    name: 'step queries, 527 tools',
+    strategy: 'single-stage',
+    queries: STEPS,
+    floors: { hit1: 0.53, hit5: 0.73, mrr: 0.62 },
+  },
   {
     name: 'step queries, 8,529 tools',
     strategy: 'two-stage',
@@ -33,7 +49,12 @@ const cases: Array<{ name: string; strategy: 'two-stage' | 'single-stage'; queri
     floors: { hit5: 0.66, hit1: 0.32 },
   },
   { name: 'task queries, 527 tools', strategy: 'two-stage', queries: TASKS, floors: { recall10: 0.5, recall5: 0.41 } },
-  { name: 'task queries, 527 tools', strategy: 'single-stage', queries: TASKS, floors: { recall10: 0.5, recall5: 0.41 } },
+  {
+    name: 'task queries, 527 tools',
+    strategy: 'single-stage',
+    queries: TASKS,
+    floors: { recall10: 0.5, recall5: 0.41 },
+  },
   {
     name: 'task queries, 8,529 tools',
     strategy: 'two-stage',

@@ -15,12 +15,35 @@ async function files() {
   await writeFile(
     catalog,
     jsonl(
-      { id: 'gh::create_issue', server: 'gh', server_description: 'GitHub', name: 'create_issue', description: 'Create an issue.', inputSchema: { type: 'object' } },
-      { id: 'fs::read_file', server: 'fs', server_description: 'Files', name: 'read_file', description: 'Read a file.', inputSchema: { type: 'object' } },
+      {
+        id: 'gh::create_issue',
+        server: 'gh',
+        server_description: 'GitHub',
+        name: 'create_issue',
+        description: 'Create an issue.',
+        inputSchema: { type: 'object' },
+      },
+      {
+        id: 'fs::read_file',
+        server: 'fs',
+        server_description: 'Files',
+        name: 'read_file',
+        description: 'Read a file.',
+        inputSchema: { type: 'object' },
+      },
     ),
   );
-  await writeFile(steps, jsonl({ query: 'create an issue', gold_tool_ids: ['gh::create_issue'] }));
-  await writeFile(tasks, jsonl({ query: 'read a file and open an issue', gold_tool_ids: [['fs::read_file'], ['gh::create_issue']] }));
+  await writeFile(
+    steps,
+    jsonl(
+      { task_id: 'a', query: 'create an issue', gold_tool_ids: ['gh::create_issue'] },
+      { task_id: 'b', query: 'read a file', gold_tool_ids: ['fs::read_file'] },
+    ),
+  );
+  await writeFile(
+    tasks,
+    jsonl({ query: 'read a file and open an issue', gold_tool_ids: [['fs::read_file'], ['gh::create_issue']] }),
+  );
   await writeFile(
     distractors,
     JSON.stringify({ 'issue-mcp': { tools: { make: { name: 'make_ticket', description: 'Make a ticket.' } } } }),
@@ -39,7 +62,7 @@ test('--json prints one object with exactly the documented keys, for both query 
     const report = JSON.parse(result.stdout) as Record<string, number>;
     t.deepEqual(Object.keys(report).sort(), KEYS.split(' ').sort());
     t.is(report.tools, 2);
-    t.is(report.queries, 1);
+    t.is(report.queries, queries === f.steps ? 2 : 1);
     t.is(report.hit1, 1);
   }
 });
@@ -57,6 +80,29 @@ test('distractors are indexed with the catalog, and the strategy flag is honoure
   t.regex(wrong.stderr, /three-stage/);
 });
 
+test('--half runs one half of the queries, split by task', async (t) => {
+  const f = await files();
+  const counts: number[] = [];
+  for (const half of ['1', '2']) {
+    const result = await runCli([
+      'bench',
+      'retrieval',
+      '--catalog',
+      f.catalog,
+      '--queries',
+      f.steps,
+      '--half',
+      half,
+      '--json',
+    ]);
+    t.is(result.code, 0, result.stderr);
+    counts.push((JSON.parse(result.stdout) as { queries: number }).queries);
+  }
+  t.is(counts[0]! + counts[1]!, 2);
+  const wrong = await runCli(['bench', 'retrieval', '--catalog', f.catalog, '--queries', f.steps, '--half', '3']);
+  t.not(wrong.code, 0);
+});
+
 test('without --json a readable table', async (t) => {
   const f = await files();
   const result = await runCli(['bench', 'retrieval', '--catalog', f.catalog, '--queries', f.steps]);
@@ -69,7 +115,14 @@ test('without --json a readable table', async (t) => {
 
 test('a missing file or a bad line is a clear error, not a stack trace', async (t) => {
   const f = await files();
-  const missing = await runCli(['bench', 'retrieval', '--catalog', join(dirname(f.catalog), 'nope.jsonl'), '--queries', f.steps]);
+  const missing = await runCli([
+    'bench',
+    'retrieval',
+    '--catalog',
+    join(dirname(f.catalog), 'nope.jsonl'),
+    '--queries',
+    f.steps,
+  ]);
   t.is(missing.code, 1);
   t.regex(missing.stderr, /Cannot read the catalog/);
   t.regex(missing.stderr, /nope\.jsonl: ENOENT/);

@@ -1,6 +1,6 @@
 // Reading the benchmark files: the catalog, both query formats, the distractors, and clear errors.
 import test from 'ava';
-import { parseCatalog, parseDistractors, parseQueries } from '../../server/bench/retrieval-data.js';
+import { halfOf, parseCatalog, parseDistractors, parseQueries } from '../../server/bench/retrieval-data.js';
 
 const lines = (...values: unknown[]) => values.map((v) => JSON.stringify(v)).join('\n') + '\n';
 
@@ -29,7 +29,14 @@ test('catalog lines become tool documents; extra fields are ignored, missing opt
       description: 'Now.',
       inputSchema: { type: 'object', properties: {} },
     },
-    { id: 'Bare::tool', name: 'tool', server: 'Bare', serverDescription: undefined, description: undefined, inputSchema: undefined },
+    {
+      id: 'Bare::tool',
+      name: 'tool',
+      server: 'Bare',
+      serverDescription: undefined,
+      description: undefined,
+      inputSchema: undefined,
+    },
   ]);
 });
 
@@ -87,4 +94,24 @@ test('distractors: each package of a packages list is a server with its listed t
   ]);
   t.throws(() => parseDistractors('[1, 2]', 'p.json'), { message: /^p\.json: not a packages list/ });
   t.throws(() => parseDistractors('{', 'p.json'), { message: /^p\.json: not JSON/ });
+});
+
+test('halves split by task: every query of a task in one half, the two halves making the whole', (t) => {
+  const queries = parseQueries(
+    lines(
+      ...Array.from({ length: 40 }, (_, i) => ({ task_id: `task-${i % 10}`, query: `q${i}`, gold_tool_ids: ['A::x'] })),
+    ),
+  );
+  t.is(queries[0]?.task, 'task-0');
+  const one = halfOf(queries, 1);
+  const two = halfOf(queries, 2);
+  t.is(one.length + two.length, queries.length);
+  t.true(one.length > 0 && two.length > 0);
+  const tasksOne = new Set(one.map((q) => q.task));
+  t.false(
+    two.some((q) => tasksOne.has(q.task)),
+    'no task in both halves',
+  );
+  t.deepEqual(halfOf(queries, 1), one, 'stable');
+  t.throws(() => halfOf(parseQueries(lines({ query: 'q', gold_tool_ids: ['A::x'] })), 1), { message: /task_id/ });
 });

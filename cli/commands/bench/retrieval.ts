@@ -53,6 +53,11 @@ export default class BenchRetrieval extends Command {
       options: ['two-stage', 'single-stage'],
       default: 'two-stage',
     }),
+    half: Flags.integer({
+      summary: 'Only half 1 or 2 of the queries, split by task_id: tune on one half, check on the other.',
+      min: 1,
+      max: 2,
+    }),
     rounds: Flags.integer({ summary: 'Timed passes over the queries after the warm-up pass.', default: 3, min: 1 }),
   };
 
@@ -66,6 +71,7 @@ export default class BenchRetrieval extends Command {
         queries: flags.queries,
         distractors: flags.distractors,
         strategy: flags.strategy as 'two-stage' | 'single-stage',
+        half: flags.half as 1 | 2 | undefined,
         rounds: flags.rounds,
         onProgress: json ? undefined : progressBar(process.stderr, 'searching'),
       });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkVector, checkVectorRecord, writeFileAtomically } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 import type { IndexFlatIP } from 'faiss-node';
 import type { FaissBinding } from './native.js';
@@ -51,7 +52,7 @@ export class FaissSearchBackend implements SearchBackend {
     if (records.length === 0) return;
     const dimensions = this.#ids.length === 0 ? records[0]!.vector.length : this.#dimensions;
     if (dimensions === 0) throw new RangeError('cannot index a vector with 0 dimensions');
-    for (const record of records) checkRecord(record, dimensions);
+    for (const record of records) checkVectorRecord(record, dimensions);
     if (this.#index === undefined || dimensions !== this.#dimensions) {
       this.#index = new this.#faiss.IndexFlatIP(dimensions);
       this.#dimensions = dimensions;
@@ -122,7 +123,7 @@ export class FaissSearchBackend implements SearchBackend {
         throw error;
       }
     }
-    await writeAtomically(join(dir, MANIFEST), JSON.stringify(manifest));
+    await writeFileAtomically(join(dir, MANIFEST), JSON.stringify(manifest));
     const stale = (await readdir(dir)).filter((name) => INDEX_FILE.test(name) && name !== manifest.index);
     await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
   }
@@ -173,22 +174,6 @@ export class FaissSearchBackend implements SearchBackend {
   }
 }
 
-function checkVector(vector: ArrayLike<number>, dimensions: number, what: string): void {
-  if (vector.length !== dimensions) {
-    throw new RangeError(
-      `${what} has ${vector.length} dimensions, but this index holds ${dimensions}-dimensional vectors`,
-    );
-  }
-  for (let i = 0; i < vector.length; i++) {
-    if (!Number.isFinite(vector[i])) throw new RangeError(`${what} has a non-finite value at position ${i}`);
-  }
-}
-
-function checkRecord(record: VectorRecord, dimensions: number): void {
-  if (typeof record.id !== 'string' || record.id === '') throw new TypeError('every record needs a non-empty id');
-  checkVector(record.vector, dimensions, `the vector of "${record.id}"`);
-}
-
 /** Writes `vector / ‖vector‖` into `target` from `offset`; returns the offset after it. A zero vector stays zero. */
 function writeNormalised(target: number[], offset: number, vector: ArrayLike<number>): number {
   let sum = 0;
@@ -196,17 +181,6 @@ function writeNormalised(target: number[], offset: number, vector: ArrayLike<num
   const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
   for (let i = 0; i < vector.length; i++) target[offset + i] = vector[i]! * scale;
   return offset + vector.length;
-}
-
-async function writeAtomically(file: string, data: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 function parseManifest(text: string, dir: string): Manifest {

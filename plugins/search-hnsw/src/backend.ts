@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkVector, checkVectorRecord, writeFileAtomically } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 // hnswlib-node is CommonJS whose exports come from a native addon, so Node cannot see named exports statically.
 import hnswlib from 'hnswlib-node';
@@ -55,7 +56,7 @@ export class HnswSearchBackend implements SearchBackend {
     if (records.length === 0) return;
     const dimensions = this.#labels.size === 0 ? records[0]!.vector.length : this.#dimensions;
     if (dimensions === 0) throw new RangeError('cannot index a vector with 0 dimensions');
-    for (const record of records) checkRecord(record, dimensions);
+    for (const record of records) checkVectorRecord(record, dimensions);
     if (this.#index === undefined || dimensions !== this.#dimensions) this.#reset(dimensions, records.length);
     const index = this.#index!;
     for (const { id, vector } of records) {
@@ -128,7 +129,7 @@ export class HnswSearchBackend implements SearchBackend {
     // Synchronous on purpose: hnswlib's async writeIndex reads the graph on a worker thread, which would race an
     // upsert made meanwhile on this one. The labels above and the file below are one consistent snapshot.
     if (manifest.index !== null) this.#index!.writeIndexSync(join(dir, manifest.index));
-    await writeAtomically(join(dir, MANIFEST), JSON.stringify(manifest));
+    await writeFileAtomically(join(dir, MANIFEST), JSON.stringify(manifest));
     const stale = (await readdir(dir)).filter((name) => INDEX_FILE.test(name) && name !== manifest.index);
     await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
   }
@@ -185,33 +186,6 @@ export class HnswSearchBackend implements SearchBackend {
     this.#labels.clear();
     this.#ids.clear();
     this.#deleted = 0;
-  }
-}
-
-function checkVector(vector: ArrayLike<number>, dimensions: number, what: string): void {
-  if (vector.length !== dimensions) {
-    throw new RangeError(
-      `${what} has ${vector.length} dimensions, but this index holds ${dimensions}-dimensional vectors`,
-    );
-  }
-  for (let i = 0; i < vector.length; i++) {
-    if (!Number.isFinite(vector[i])) throw new RangeError(`${what} has a non-finite value at position ${i}`);
-  }
-}
-
-function checkRecord(record: VectorRecord, dimensions: number): void {
-  if (typeof record.id !== 'string' || record.id === '') throw new TypeError('every record needs a non-empty id');
-  checkVector(record.vector, dimensions, `the vector of "${record.id}"`);
-}
-
-async function writeAtomically(file: string, data: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkVector, checkVectorRecord } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 // The module itself rather than the package entry: vectra's index also loads its OpenAI, web-fetching and
 // tokenizer modules, which cost ~0.75 s at start-up and are not used here. The version is pinned (0.12.3).
@@ -59,7 +60,7 @@ export class VectraSearchBackend implements SearchBackend {
       if (records.length === 0) return;
       const dimensions = this.#ids.size === 0 ? records[0]!.vector.length : this.#dimensions;
       if (dimensions === 0) throw new RangeError('cannot index a vector with 0 dimensions');
-      for (const record of records) checkRecord(record, dimensions);
+      for (const record of records) checkVectorRecord(record, dimensions);
       await this.#update(async (index) => {
         for (const { id, vector } of records) await index.upsertItem({ id, vector: normalised(vector), metadata: {} });
       });
@@ -171,22 +172,6 @@ async function readItems(index: LocalIndex, folder: string): Promise<{ ids: Set<
     throw new Error(`the vectra index in ${folder} mixes vectors of different dimensions`);
   }
   return { ids: new Set(items.map((item) => item.id)), dimensions };
-}
-
-function checkVector(vector: ArrayLike<number>, dimensions: number, what: string): void {
-  if (vector.length !== dimensions) {
-    throw new RangeError(
-      `${what} has ${vector.length} dimensions, but this index holds ${dimensions}-dimensional vectors`,
-    );
-  }
-  for (let i = 0; i < vector.length; i++) {
-    if (!Number.isFinite(vector[i])) throw new RangeError(`${what} has a non-finite value at position ${i}`);
-  }
-}
-
-function checkRecord(record: VectorRecord, dimensions: number): void {
-  if (typeof record.id !== 'string' || record.id === '') throw new TypeError('every record needs a non-empty id');
-  checkVector(record.vector, dimensions, `the vector of "${record.id}"`);
 }
 
 /** `vector / ‖vector‖` as a plain array (vectra stores JSON); a zero vector stays zero. */

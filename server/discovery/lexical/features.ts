@@ -1,5 +1,5 @@
 // Features of the second ranking stage, computed for the best BM25F candidates only: how much of a tool's name
-// the query covers, and whether words that stand side by side in the query do so in the tool's text.
+// the query covers, and whether words that stand side by side in the query do so in the tool's name or summary.
 
 import type { Term } from '../text/analyzer.js';
 import type { ToolField } from './documents.js';
@@ -46,11 +46,11 @@ export function queryBigrams(queryTerms: readonly Term[]): Map<string, Set<strin
 }
 
 /** How many distinct query bigrams there are (see {@link queryBigrams}). */
-export const bigramCount = (bigrams: ReadonlyMap<string, ReadonlySet<string>>): number => {
+export function bigramCount(bigrams: ReadonlyMap<string, ReadonlySet<string>>): number {
   let n = 0;
   for (const set of bigrams.values()) n += set.size;
   return n / 2;
-};
+}
 
 // The name and the description's first sentence: where a tool says what it does. Later sentences are long and
 // mostly about arguments, and walking them for every candidate would cost more than it tells.

@@ -25,7 +25,8 @@ export interface FieldScores {
   coverage: Float64Array;
   /**
    * For each of `candidates` (slots from `slots`): per concept, its contribution to the score and the weight of
-   * the term it matched through (1 for the word itself, lower for a related word, 0 for no match).
+   * the term it matched through (1 for the word itself, lower for a related word, 0 for no match). It reads a
+   * log the index reuses, so call it before the index's next search.
    */
   contributions(candidates: readonly number[]): Array<{ score: Float64Array; weight: Float64Array }>;
 }

@@ -5,16 +5,23 @@
 import type { ToolDocument } from '@localmcp/plugin-api';
 import type { Term } from '../text/analyzer.js';
 import { conceptsOf, queryTermsOf, type QueryConcept } from '../text/query.js';
-import { nameParts, serverFieldTerms, toolFieldTerms, type ServerField, type ToolField } from './documents.js';
 import { SpellingIndex } from '../text/spelling.js';
+import { nameParts, serverFieldTerms, toolFieldTerms, type ServerField, type ToolField } from './documents.js';
 import { explainMatch } from './explain.js';
 import { bigramCount, nameCoverageOf, phraseMatches, queryBigrams } from './features.js';
-import { FieldIndex, type FieldSpec } from './field-index.js';
+import { FieldIndex } from './field-index.js';
+import { resolveOptions, type LexicalIndexOptions, type RankingStrategy, type ResolvedOptions } from './options.js';
 import { rank, type RankCandidate, type ScoreCombination } from './rank.js';
 import { topK } from './top-k.js';
 
 export type { ServerField, ToolField } from './documents.js';
 export type { FieldSpec } from './field-index.js';
+export {
+  DEFAULT_SERVER_FIELDS,
+  DEFAULT_TOOL_FIELDS,
+  type LexicalIndexOptions,
+  type RankingStrategy,
+} from './options.js';
 export type { ScoreCombination } from './rank.js';
 
 /** One search result. `score` is comparable within one search only. */
@@ -28,10 +35,6 @@ export interface LexicalHit {
   matched: Partial<Record<ToolField, string[]>>;
 }
 
-/** `two-stage`: servers first, then tools within the best servers; `single-stage`: tools alone. */
-export type RankingStrategy = 'two-stage' | 'single-stage';
-
-
 export interface LexicalSearchOptions {
   /** At most this many hits (default 10). */
   limit?: number;
@@ -41,86 +44,9 @@ export interface LexicalSearchOptions {
   combine?: ScoreCombination;
 }
 
-export interface LexicalIndexOptions {
-  /** BM25 term-frequency saturation. */
-  k1?: number;
-  /** Weight and length normalisation per tool field. */
-  fields?: Partial<Record<ToolField, Partial<FieldSpec>>>;
-  /** Weight and length normalisation per server field (two-stage). */
-  serverFields?: Partial<Record<ServerField, Partial<FieldSpec>>>;
-  /** Weight of a related word (get ~ fetch) relative to the query's own word; 0 disables expansion. */
-  synonymWeight?: number;
-  /**
-   * Coordination: scores are multiplied by coverage^coordination, coverage being the IDF-weighted share of the
-   * query's concepts a document matches. 0 turns it off.
-   */
-  coordination?: number;
-  /**
-   * Queries with more required concepts than this get proportionally weaker coordination: a long request
-   * usually describes several needs, and no single tool can be expected to match all of it.
-   */
-  coordinationLength?: number;
-  /** Two-stage: how many of the best servers' tools are ranked ahead of all others. */
-  serverLimit?: number;
-  /** Two-stage: share of a server's score that comes from its best matching tools rather than its document. */
-  serverFromTools?: number;
-  /** How many of a server's best matching tools make that share. */
-  serverTopTools?: number;
-  /** Boost for tools whose name the query covers: score·(1 + nameBoost·share of the name's IDF matched). */
-  nameBoost?: number;
-  /** How many of the best BM25F candidates get the second stage (features, server scores, diversity). */
-  rerankDepth?: number;
-  /** Boost for query word pairs found side by side in the name or summary: score·(1 + phraseBoost·share). */
-  phraseBoost?: number;
-  /** Weight of a spelling correction of a query word no tool has (0 disables correction). */
-  spellingWeight?: number;
-  strategy?: RankingStrategy;
-  combine?: ScoreCombination;
-}
-
-export const DEFAULT_TOOL_FIELDS: Record<ToolField, FieldSpec> = {
-  name: { weight: 4.5, b: 0.5 },
-  summary: { weight: 1, b: 0.5 },
-  description: { weight: 1, b: 0.75 },
-  parameters: { weight: 0.5, b: 0.5 },
-  parameterDescriptions: { weight: 0.3, b: 0.75 },
-  server: { weight: 0.7, b: 0.3 },
-  serverDescription: { weight: 0.3, b: 0.75 },
-};
-
-export const DEFAULT_SERVER_FIELDS: Record<ServerField, FieldSpec> = {
-  name: { weight: 3, b: 0.3 },
-  description: { weight: 1.5, b: 0.75 },
-  toolNames: { weight: 1, b: 0.75 },
-  toolDescriptions: { weight: 0.5, b: 0.75 },
-};
-
-const DEFAULTS = {
-  k1: 1.2,
-  synonymWeight: 0.5,
-  coordination: 1,
-  coordinationLength: 1000,
-  serverLimit: 10,
-  serverFromTools: 0.25,
-  serverTopTools: 3,
-  nameBoost: 2,
-  rerankDepth: 100,
-  phraseBoost: 0.25,
-  spellingWeight: 0.8,
-  strategy: 'two-stage' as RankingStrategy,
-  combine: 'mcp-zero' as ScoreCombination,
-};
-
+// A pasted document as a query should cost a bounded time; its commonest words add little to a ranking.
 const MAX_CONCEPTS = 32;
 const SPELLING_CACHE_LIMIT = 10_000;
-function mergeSpecs<F extends string>(
-  defaults: Record<F, FieldSpec>,
-  overrides: Partial<Record<F, Partial<FieldSpec>>> | undefined,
-): Record<F, FieldSpec> {
-  const out = { ...defaults };
-  for (const field of Object.keys(defaults) as F[]) out[field] = { ...defaults[field], ...overrides?.[field] };
-  return out;
-}
 
 interface Entry {
   doc: ToolDocument;
@@ -129,7 +55,7 @@ interface Entry {
 }
 
 export class LexicalIndex {
-  private readonly options: typeof DEFAULTS;
+  private readonly options: ResolvedOptions;
   private readonly tools: FieldIndex<ToolField>;
   private readonly servers: FieldIndex<ServerField>;
   private readonly entries = new Map<string, Entry>();
@@ -141,23 +67,9 @@ export class LexicalIndex {
   private spelling: { revision: number; index: SpellingIndex; cache: Map<string, string[]> } | undefined;
 
   constructor(options: LexicalIndexOptions = {}) {
-    this.options = {
-      k1: options.k1 ?? DEFAULTS.k1,
-      synonymWeight: options.synonymWeight ?? DEFAULTS.synonymWeight,
-      coordination: options.coordination ?? DEFAULTS.coordination,
-      coordinationLength: options.coordinationLength ?? DEFAULTS.coordinationLength,
-      serverLimit: options.serverLimit ?? DEFAULTS.serverLimit,
-      serverFromTools: options.serverFromTools ?? DEFAULTS.serverFromTools,
-      serverTopTools: options.serverTopTools ?? DEFAULTS.serverTopTools,
-      nameBoost: options.nameBoost ?? DEFAULTS.nameBoost,
-      rerankDepth: options.rerankDepth ?? DEFAULTS.rerankDepth,
-      phraseBoost: options.phraseBoost ?? DEFAULTS.phraseBoost,
-      spellingWeight: options.spellingWeight ?? DEFAULTS.spellingWeight,
-      strategy: options.strategy ?? DEFAULTS.strategy,
-      combine: options.combine ?? DEFAULTS.combine,
-    };
-    this.tools = new FieldIndex(mergeSpecs(DEFAULT_TOOL_FIELDS, options.fields), this.options.k1);
-    this.servers = new FieldIndex(mergeSpecs(DEFAULT_SERVER_FIELDS, options.serverFields), this.options.k1);
+    this.options = resolveOptions(options);
+    this.tools = new FieldIndex(this.options.fields, this.options.k1);
+    this.servers = new FieldIndex(this.options.serverFields, this.options.k1);
   }
 
   /** Adds tools, or replaces those whose id is already indexed. */
@@ -225,14 +137,14 @@ export class LexicalIndex {
       this.mostSpecific(conceptsOf(queryTerms, { synonymWeight: this.options.synonymWeight })),
     );
     if (concepts.length === 0) return undefined;
-    const candidates = this.candidates(concepts, queryTerms, allowed);
+    const candidates = this.candidates(concepts, queryTerms, allowed, Math.max(limit, this.options.rerankDepth));
     const ranked = rank(
       candidates,
       {
         idf: concepts.map((c) => this.tools.idf(c.term)),
         queryWeight: concepts.map((c) => 1 + Math.log(c.count)),
         required: concepts.map((c) => !c.optional),
-        coordination: this.coordinationFor(concepts),
+        coordination: this.options.coordination,
       },
       {
         limit,
@@ -244,12 +156,6 @@ export class LexicalIndex {
       },
     );
     return { concepts, ranked };
-  }
-
-  /** The coordination exponent for this query (see `coordinationLength`). */
-  private coordinationFor(concepts: readonly QueryConcept[]): number {
-    const required = concepts.filter((c) => !c.optional).length;
-    return this.options.coordination * Math.min(1, this.options.coordinationLength / Math.max(1, required));
   }
 
   /** Concepts whose word no tool has get the nearest known words as related terms (see spelling.ts). */
@@ -275,10 +181,7 @@ export class LexicalIndex {
     return concepts;
   }
 
-  /**
-   * At most MAX_CONCEPTS concepts, the rarest kept (in query order): a pasted document should cost a bounded
-   * time, and its commonest words add little to a ranking.
-   */
+  /** At most MAX_CONCEPTS concepts: the rarest, in query order. */
   private mostSpecific(concepts: QueryConcept[]): QueryConcept[] {
     if (concepts.length <= MAX_CONCEPTS) return concepts;
     const keep = new Set(
@@ -287,16 +190,17 @@ export class LexicalIndex {
     return concepts.filter((c) => keep.has(c));
   }
 
-  /** Stage 1, BM25F over the inverted index; then the features of the best `rerankDepth` candidates. */
+  /** Stage 1, BM25F over the inverted index; then the features of the best `depth` candidates. */
   private candidates(
     concepts: readonly QueryConcept[],
     queryTerms: readonly Term[],
     allowed: ReadonlySet<string> | undefined,
+    depth: number,
   ): RankCandidate<Entry>[] {
     const accept = allowed ? (slot: number) => allowed.has(this.serverOfSlot[slot]!) : undefined;
     const { slots, score, coverage, contributions } = this.tools.score(concepts, accept);
-    const c = this.coordinationFor(concepts);
-    const first = topK(slots, (slot) => score[slot]! * coverage[slot]! ** c, this.options.rerankDepth);
+    const c = this.options.coordination;
+    const first = topK(slots, (slot) => score[slot]! * coverage[slot]! ** c, depth);
     const perConcept = contributions(first);
     const weights = new Map<string, number>();
     for (const concept of concepts)
@@ -323,7 +227,7 @@ export class LexicalIndex {
   private serverScores(concepts: readonly QueryConcept[], allowed: ReadonlySet<string> | undefined) {
     const accept = allowed ? (slot: number) => allowed.has(this.servers.key(slot)!) : undefined;
     const { slots, score, coverage } = this.servers.score(concepts, accept);
-    const c = this.coordinationFor(concepts);
+    const c = this.options.coordination;
     const out = new Map<string, number>();
     let max = 0;
     for (const slot of slots) {

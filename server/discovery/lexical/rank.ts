@@ -91,7 +91,9 @@ export function rank<T>(candidates: readonly RankCandidate<T>[], query: RankQuer
   if (!options.serverScores) return order(tools);
 
   const { score: serverScore, top } = combinedServerScores(options.serverScores, candidates, tools, options);
-  const combined = candidates.map((cand, i) => combineScores(options.combine, serverScore.get(cand.server)!, tools[i]!));
+  const combined = candidates.map((cand, i) =>
+    combineScores(options.combine, serverScore.get(cand.server)!, tools[i]!),
+  );
   // Tools of the best servers first; the others follow, so that a narrow server gate never empties the result.
   return order(combined, (i) => (top.has(candidates[i]!.server) ? 1 : 0));
 }

@@ -30,7 +30,7 @@ export function topK(items: readonly number[], score: (item: number) => number, 
     if (heapItems.length < k) {
       heapItems.push(item);
       heapScores.push(s);
-      for (let i = heapItems.length - 1; i > 0; ) {
+      for (let i = heapItems.length - 1; i > 0;) {
         const parent = (i - 1) >> 1;
         if (!weaker(i, parent)) break;
         swap(i, parent);

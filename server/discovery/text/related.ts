@@ -6,9 +6,10 @@ import { CHINESE_EQUIVALENTS, RELATED_WORDS } from './synonyms.js';
 
 let related: Map<string, ReadonlySet<string>> | undefined;
 
-// A CJK word of a group is one index term: CJK text is indexed as unigrams and bigrams, and the groups hold
-// words of one or two characters only.
-const groupTerms = (word: string): string[] => (/^[\x00-\x7f]*$/.test(word) ? termOf(word) : [word]);
+// A plain word of a group is analysed as documents are (stemmed, abbreviations expanded). Anything else is one
+// index term as written: CJK words (CJK text is indexed as unigrams and bigrams, and the groups hold words of
+// one or two characters) and letter-digit words like "mp3", whose whole form the tokenizer keeps.
+const groupTerms = (word: string): string[] => (/^[a-z]+$/.test(word) ? termOf(word) : [word]);
 
 /** Term -> the terms of its related words (RELATED_WORDS and CHINESE_EQUIVALENTS), built on first use. */
 function relatedTerms(): Map<string, ReadonlySet<string>> {

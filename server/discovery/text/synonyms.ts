@@ -2,11 +2,12 @@
 // same thing. Written from the vocabulary of APIs and MCP servers in general (CRUD verbs, common resources, file
 // formats, abbreviations), not from any benchmark's queries: a held-out set judges the engine too.
 //
-// Two tables, used differently:
+// Used in two ways:
 // - ABBREVIATIONS are rewritten on both sides before stemming ("repo" is "repository"): exact equivalents, so
 //   they cost nothing and need no weight.
-// - RELATED_WORDS are groups of words that often name the same action or thing. A query word is expanded to the
-//   other words of its groups at a lower weight (the index's `synonymWeight`), so an exact word still wins.
+// - RELATED_WORDS (ACTION_WORDS and THING_WORDS) are groups of words that often name the same action or thing,
+//   and CHINESE_EQUIVALENTS pairs English words with Chinese ones. A query word is expanded to the other words
+//   of its groups at a lower weight (the index's `synonymWeight`), so an exact word still wins.
 
 /** Abbreviations and spelling variants, rewritten to their full form(s) in documents and queries alike. */
 export const ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
@@ -121,8 +122,9 @@ export const ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Groups of words that name the same action or kind of thing in tool vocabulary. A word may be in several
- * groups. Kept to what holds across domains: "show" may mean "list" or "display", both are listed.
+ * Groups of words that name the same action in tool vocabulary. A word may be in several groups, and groups
+ * are not merged: "show" may mean "list" or "display", but "list" does not mean "display". Kept to what holds
+ * across domains.
  */
 export const ACTION_WORDS: ReadonlyArray<readonly string[]> = [
   ['get', 'fetch', 'retrieve', 'read', 'load', 'obtain', 'access', 'pull', 'query', 'lookup', 'open'],

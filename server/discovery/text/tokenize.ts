@@ -36,6 +36,7 @@ const isBlob = (chunk: string): boolean => {
   return parts > 0 && chunk.length < parts * BLOB_MAX_PART_LENGTH;
 };
 
+const ORDINAL_SUFFIXES: ReadonlySet<string> = new Set(['st', 'nd', 'rd', 'th']);
 const ASCII = /^[\x20-\x7e]*$/;
 const DIACRITICS = /\p{M}+/gu;
 
@@ -87,6 +88,11 @@ function words(run: string, out: Token[]): void {
   }
   const parts = run.match(CAMEL_PARTS) ?? [run];
   if (run.length >= BLOB_MIN_LENGTH && isBlob(run)) return;
-  for (const part of parts) out.push({ text: fold(part), kind: /^\p{N}+$/u.test(part) ? 'number' : 'word' });
+  parts.forEach((part, i) => {
+    const isNumber = /^\p{N}+$/u.test(part);
+    // The suffix of an ordinal ("10th", "2nd") is not a word.
+    if (i > 0 && ORDINAL_SUFFIXES.has(part.toLowerCase()) && /^\p{N}+$/u.test(parts[i - 1]!)) return;
+    out.push({ text: fold(part), kind: isNumber ? 'number' : 'word' });
+  });
   if (parts.length > 1) out.push({ text: fold(run), kind: 'word', joined: true });
 }

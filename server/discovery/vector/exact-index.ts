@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
+import { checkVector, checkVectorRecord, writeFileAtomically } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 import { TopK } from './top-k.js';
 
@@ -62,7 +63,7 @@ export class ExactIndex implements SearchBackend {
     // Validate the whole batch before touching anything, so a bad record leaves the index as it was.
     const dimensions = this.#ids.length === 0 ? records[0]!.vector.length : this.#dimensions;
     if (dimensions === 0) throw new RangeError('cannot index a vector with 0 dimensions');
-    for (const record of records) checkRecord(record, dimensions);
+    for (const record of records) checkVectorRecord(record, dimensions);
 
     if (dimensions !== this.#dimensions) {
       this.#dimensions = dimensions;
@@ -143,7 +144,7 @@ export class ExactIndex implements SearchBackend {
     };
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, manifest.vectors), new Uint8Array(vectors.buffer, 0, vectors.byteLength));
-    await writeAtomically(join(dir, MANIFEST), JSON.stringify(manifest));
+    await writeFileAtomically(join(dir, MANIFEST), JSON.stringify(manifest));
     const stale = (await readdir(dir)).filter((name) => VECTORS_FILE.test(name) && name !== manifest.vectors);
     await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
   }
@@ -190,39 +191,12 @@ export class ExactIndex implements SearchBackend {
   }
 }
 
-function checkVector(vector: ArrayLike<number>, dimensions: number, what: string): void {
-  if (vector.length !== dimensions) {
-    throw new RangeError(
-      `${what} has ${vector.length} dimensions, but this index holds ${dimensions}-dimensional vectors`,
-    );
-  }
-  for (let i = 0; i < vector.length; i++) {
-    if (!Number.isFinite(vector[i])) throw new RangeError(`${what} has a non-finite value at position ${i}`);
-  }
-}
-
-function checkRecord(record: VectorRecord, dimensions: number): void {
-  if (typeof record.id !== 'string' || record.id === '') throw new TypeError('every record needs a non-empty id');
-  checkVector(record.vector, dimensions, `the vector of "${record.id}"`);
-}
-
 /** Writes `vector / ‖vector‖` into `target` at `offset` (a zero vector stays zero: it matches nothing). */
 function writeNormalised(target: Float32Array, offset: number, vector: ArrayLike<number>): void {
   let sum = 0;
   for (let i = 0; i < vector.length; i++) sum += vector[i]! * vector[i]!;
   const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
   for (let i = 0; i < vector.length; i++) target[offset + i] = vector[i]! * scale;
-}
-
-async function writeAtomically(file: string, data: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 function parseManifest(text: string, dir: string): Manifest {

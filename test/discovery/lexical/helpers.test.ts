@@ -1,7 +1,12 @@
 // Small parts of the engine: top-k selection, spelling correction, name coverage and phrases, explanations.
 import test from 'ava';
 import { explainMatch } from '../../../server/discovery/lexical/explain.js';
-import { bigramCount, nameCoverageOf, phraseMatches, queryBigrams } from '../../../server/discovery/lexical/features.js';
+import {
+  bigramCount,
+  nameCoverageOf,
+  phraseMatches,
+  queryBigrams,
+} from '../../../server/discovery/lexical/features.js';
 import { topK } from '../../../server/discovery/lexical/top-k.js';
 import { termOf } from '../../../server/discovery/text/analyzer.js';
 import { analyzeQuery, queryTermsOf } from '../../../server/discovery/text/query.js';
@@ -9,12 +14,18 @@ import { editDistance, SpellingIndex } from '../../../server/discovery/text/spel
 
 test('topK returns the same as sorting everything and cutting, ties to the lower item', (t) => {
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const scores = Array.from({ length: 500 }, () => Math.floor(random() * 50));
   const items = scores.map((_, i) => i);
   const expected = [...items].sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, 20);
-  t.deepEqual(topK(items, (i) => scores[i]!, 20), expected);
-  t.deepEqual(topK(items, (i) => scores[i]!, 0), []);
+  t.deepEqual(
+    topK(items, (i) => scores[i]!, 20),
+    expected,
+  );
+  t.deepEqual(
+    topK(items, (i) => scores[i]!, 0),
+    [],
+  );
   t.is(topK(items.slice(0, 3), (i) => scores[i]!, 10).length, 3);
 });
 
@@ -29,12 +40,28 @@ test('edit distance counts insertions, deletions, substitutions and swaps, and s
 
 test('spelling suggestions: known words within the allowed edits, nearest and commonest first', (t) => {
   const index = new SpellingIndex(['calcul', 'calendar', 'forecast', 'format', 'cat']);
-  t.deepEqual(index.suggest('cacul', () => 0), ['calcul']);
-  t.deepEqual(index.suggest('forcast', () => 0), ['forecast']);
-  t.deepEqual(index.suggest('cat', () => 0), [], 'short words are not corrected');
-  t.deepEqual(index.suggest('zzzzzz', () => 0), []);
+  t.deepEqual(
+    index.suggest('cacul', () => 0),
+    ['calcul'],
+  );
+  t.deepEqual(
+    index.suggest('forcast', () => 0),
+    ['forecast'],
+  );
+  t.deepEqual(
+    index.suggest('cat', () => 0),
+    [],
+    'short words are not corrected',
+  );
+  t.deepEqual(
+    index.suggest('zzzzzz', () => 0),
+    [],
+  );
   const ranked = new SpellingIndex(['baked', 'bikes']);
-  t.deepEqual(ranked.suggest('bakes', (w) => (w === 'bikes' ? 2 : 1)), ['bikes', 'baked']);
+  t.deepEqual(
+    ranked.suggest('bakes', (w) => (w === 'bikes' ? 2 : 1)),
+    ['bikes', 'baked'],
+  );
 });
 
 test('name coverage: the IDF-weighted share of a name the query asks for', (t) => {
@@ -67,7 +94,16 @@ test('phrases: query bigrams found side by side in the name or summary, in eithe
 
 test('explanations list matched query words per field, related and corrected words marked', (t) => {
   const concepts = analyzeQuery('fetch issues');
-  concepts.push({ word: 'caculate', term: 'cacul', terms: [{ term: 'cacul', weight: 1 }, { term: 'calcul', weight: 0.8, via: 'spelling' }], count: 1, optional: false });
+  concepts.push({
+    word: 'caculate',
+    term: 'cacul',
+    terms: [
+      { term: 'cacul', weight: 1 },
+      { term: 'calcul', weight: 0.8, via: 'spelling' },
+    ],
+    count: 1,
+    optional: false,
+  });
   const terms = {
     name: termOf('get_issue'),
     summary: [],
@@ -78,7 +114,11 @@ test('explanations list matched query words per field, related and corrected wor
     serverDescription: termOf('issues'),
   };
   const { matched, reason } = explainMatch(concepts, terms);
-  t.deepEqual(matched, { name: ['fetch', 'issues'], description: ['issues', 'caculate'], serverDescription: ['issues'] });
+  t.deepEqual(matched, {
+    name: ['fetch', 'issues'],
+    description: ['issues', 'caculate'],
+    serverDescription: ['issues'],
+  });
   t.is(reason, 'name matches "fetch" (related), "issues"; description matches "issues", "caculate" (spelling)');
   t.is(explainMatch(concepts, { ...terms, name: [], description: [] }).reason, 'server description matches "issues"');
 });

@@ -67,12 +67,17 @@ test('an empty query, a query of stop words only and a query that matches nothin
 test('limit caps the hits; scores are 0..1, best first', (t) => {
   const index = indexOf();
   t.is(index.search('file', { limit: 2 }).length, 2);
+  const shallow = indexOf(CATALOG, { rerankDepth: 2 });
+  t.is(shallow.search('file', { limit: 4 }).length, 4, 'a limit above rerankDepth is still honoured');
   t.deepEqual(index.search('file', { limit: 0 }), []);
   for (const strategy of ['two-stage', 'single-stage'] as const) {
     const hits = index.search('create a new file in the repository', { limit: 10, strategy });
     t.true(hits.length > 3);
     for (let i = 1; i < hits.length; i++) t.true(hits[i - 1]!.score >= hits[i]!.score, strategy);
-    t.true(hits.every((h) => h.score > 0 && h.score <= 1), strategy);
+    t.true(
+      hits.every((h) => h.score > 0 && h.score <= 1),
+      strategy,
+    );
   }
 });
 
@@ -83,7 +88,10 @@ test('the server filter limits hits to those servers', (t) => {
   for (const strategy of ['two-stage', 'single-stage'] as const) {
     const hits = index.search('create a new file', { servers: ['github'], strategy });
     t.true(hits.length > 0);
-    t.true(hits.every((h) => h.server === 'github'), strategy);
+    t.true(
+      hits.every((h) => h.server === 'github'),
+      strategy,
+    );
     t.deepEqual(index.search('create a new file', { servers: ['nope'], strategy }), []);
   }
 });
@@ -93,7 +101,12 @@ test('upsert adds and replaces tools; remove takes them out; size follows', (t) 
   t.is(index.size(), CATALOG.length);
   t.deepEqual(index.search('translate'), []);
 
-  const tool: ToolDocument = { id: 'misc__t1', name: 'translate', server: 'misc', description: 'Translate a sentence.' };
+  const tool: ToolDocument = {
+    id: 'misc__t1',
+    name: 'translate',
+    server: 'misc',
+    description: 'Translate a sentence.',
+  };
   index.upsert([tool]);
   t.is(index.size(), CATALOG.length + 1);
   t.is(index.search('translate')[0]?.id, 'misc__t1');
@@ -124,7 +137,9 @@ test('removing every tool of a server removes the server from two-stage ranking'
 test('a change to one tool changes the server document of two-stage search', (t) => {
   const index = indexOf();
   t.deepEqual(index.search('hovercraft', { strategy: 'two-stage' }), []);
-  index.upsert([{ ...CATALOG.find((d) => d.id === 'notes__add_note')!, description: 'Add a note about a hovercraft.' }]);
+  index.upsert([
+    { ...CATALOG.find((d) => d.id === 'notes__add_note')!, description: 'Add a note about a hovercraft.' },
+  ]);
   t.is(index.search('hovercraft', { strategy: 'two-stage' })[0]?.id, 'notes__add_note');
 });
 
@@ -157,7 +172,10 @@ test('the two combinations of two-stage: mcp-zero never scores above the product
   const byId = new Map(product.map((h) => [h.id, h.score]));
   t.true(mcpZero.length > 0);
   for (const hit of mcpZero) t.true(hit.score <= (byId.get(hit.id) ?? Infinity) + 1e-12, hit.id);
-  t.true(mcpZero.some((h) => h.score < byId.get(h.id)!), 'scores differ where max(s, t) < 1');
+  t.true(
+    mcpZero.some((h) => h.score < byId.get(h.id)!),
+    'scores differ where max(s, t) < 1',
+  );
 });
 
 test('results are deterministic: the same index and query give the same hits', (t) => {
@@ -165,7 +183,9 @@ test('results are deterministic: the same index and query give the same hits', (
   const b = indexOf([...CATALOG].reverse()).search('list', { limit: 10 });
   t.deepEqual(
     a.map((h) => [h.id, h.score.toFixed(9)]),
-    indexOf().search('list', { limit: 10 }).map((h) => [h.id, h.score.toFixed(9)]),
+    indexOf()
+      .search('list', { limit: 10 })
+      .map((h) => [h.id, h.score.toFixed(9)]),
   );
   t.deepEqual(new Set(ids(a)), new Set(ids(b)), 'the same tools whatever the insertion order');
 });

@@ -54,8 +54,10 @@ test('abbreviations are rewritten in documents and queries alike', (t) => {
   t.deepEqual(terms('create_pr'), terms('create pull request'));
 });
 
-test('short numbers are arguments and dropped; long ones may be names', (t) => {
+test('short numbers are arguments and dropped; long ones may be names; ordinal suffixes are no words', (t) => {
   t.deepEqual(terms('top 5 results of 12306'), ['top', 'result', '12306']);
+  t.deepEqual(texts('the 10th line'), ['the', '10', '10th*', 'line']);
+  t.deepEqual(terms('the 10th line'), ['10th', 'line']);
 });
 
 test('related words: general tool vocabulary, both ways, and between English and Chinese', (t) => {
@@ -106,7 +108,10 @@ test('paths, file names and URLs imply optional concepts: a file, its type, a we
   t.deepEqual(implied('no path here'), []);
   const concepts = analyzeQuery('write it to /data/notes.md');
   t.true(concepts.some((c) => c.word === 'file' && c.optional));
-  t.true(concepts.some((c) => c.word === 'notes' && !c.optional), 'the path stays in the text');
+  t.true(
+    concepts.some((c) => c.word === 'notes' && !c.optional),
+    'the path stays in the text',
+  );
 });
 
 test('an empty or all-stop-word query has no concepts', (t) => {

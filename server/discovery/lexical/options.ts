@@ -1,0 +1,106 @@
+// The engine's options and their defaults. The defaults were chosen on one half of the LiveMCPBench queries
+// and checked on the other half (by task, so that no task is in both); see the README's benchmark section.
+
+import type { ServerField, ToolField } from './documents.js';
+import type { FieldSpec } from './field-index.js';
+import type { ScoreCombination } from './rank.js';
+
+/** `two-stage`: servers first, then tools within the best servers; `single-stage`: tools alone. */
+export type RankingStrategy = 'two-stage' | 'single-stage';
+
+export interface LexicalIndexOptions {
+  /** BM25 term-frequency saturation (default 1.2). */
+  k1?: number;
+  /** Weight and length normalisation per tool field (see DEFAULT_TOOL_FIELDS). */
+  fields?: Partial<Record<ToolField, Partial<FieldSpec>>>;
+  /** Weight and length normalisation per server field, for two-stage search (see DEFAULT_SERVER_FIELDS). */
+  serverFields?: Partial<Record<ServerField, Partial<FieldSpec>>>;
+  /** Weight of a related word (get ~ fetch) relative to the query's own word; 0 disables expansion. */
+  synonymWeight?: number;
+  /**
+   * Coordination: scores are multiplied by coverage^coordination, coverage being the IDF-weighted share of the
+   * query's concepts a tool matches. 0 turns it off.
+   */
+  coordination?: number;
+  /** Boost for tools whose name the query covers: score·(1 + nameBoost·IDF-weighted share of the name). */
+  nameBoost?: number;
+  /** Boost for query word pairs side by side in the name or summary: score·(1 + phraseBoost·share of pairs). */
+  phraseBoost?: number;
+  /** Weight of a spelling correction of a query word no tool has; 0 disables correction. */
+  spellingWeight?: number;
+  /** How many of the best BM25F candidates go on to the second stage (features, server scores); at least the limit. */
+  rerankDepth?: number;
+  /** Two-stage: the tools of the best this-many servers are ranked ahead of all others. */
+  serverLimit?: number;
+  /** Two-stage: the share of a server's score that comes from its best matching tools, not its document. */
+  serverFromTools?: number;
+  /** Two-stage: how many of a server's best matching tools make that share. */
+  serverTopTools?: number;
+  /** The strategy of searches that do not name one. */
+  strategy?: RankingStrategy;
+  /** How two-stage search combines server and tool scores, for searches that do not say. */
+  combine?: ScoreCombination;
+}
+
+/**
+ * Tool fields. The name weighs most (a tool name is a compact verb_object summary) and the description's first
+ * sentence (`summary`) counts on top of the whole description; parameters and the server count less. A lower
+ * b for short fields: a name of five words is not less about each of them than one of two.
+ */
+export const DEFAULT_TOOL_FIELDS: Readonly<Record<ToolField, FieldSpec>> = {
+  name: { weight: 4.5, b: 0.5 },
+  summary: { weight: 1, b: 0.5 },
+  description: { weight: 1, b: 0.75 },
+  parameters: { weight: 0.5, b: 0.5 },
+  parameterDescriptions: { weight: 0.3, b: 0.75 },
+  server: { weight: 0.7, b: 0.3 },
+  serverDescription: { weight: 0.3, b: 0.75 },
+};
+
+/** Server fields: its own name and description, and the names and descriptions of all its tools. */
+export const DEFAULT_SERVER_FIELDS: Readonly<Record<ServerField, FieldSpec>> = {
+  name: { weight: 3, b: 0.3 },
+  description: { weight: 1.5, b: 0.75 },
+  toolNames: { weight: 1, b: 0.75 },
+  toolDescriptions: { weight: 0.5, b: 0.75 },
+};
+
+export type ResolvedOptions = Required<Omit<LexicalIndexOptions, 'fields' | 'serverFields'>> & {
+  fields: Record<ToolField, FieldSpec>;
+  serverFields: Record<ServerField, FieldSpec>;
+};
+
+const DEFAULTS: Omit<ResolvedOptions, 'fields' | 'serverFields'> = {
+  k1: 1.2,
+  synonymWeight: 0.5,
+  coordination: 1,
+  nameBoost: 2,
+  phraseBoost: 0.25,
+  spellingWeight: 0.8,
+  rerankDepth: 100,
+  serverLimit: 10,
+  serverFromTools: 0.25,
+  serverTopTools: 3,
+  strategy: 'two-stage',
+  combine: 'mcp-zero',
+};
+
+function mergeSpecs<F extends string>(
+  defaults: Readonly<Record<F, FieldSpec>>,
+  overrides: Partial<Record<F, Partial<FieldSpec>>> | undefined,
+): Record<F, FieldSpec> {
+  const out = {} as Record<F, FieldSpec>;
+  for (const field of Object.keys(defaults) as F[]) out[field] = { ...defaults[field], ...overrides?.[field] };
+  return out;
+}
+
+/** The options with every default filled in (an option given as undefined takes its default). */
+export function resolveOptions(options: LexicalIndexOptions = {}): ResolvedOptions {
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return {
+    ...DEFAULTS,
+    ...given,
+    fields: mergeSpecs(DEFAULT_TOOL_FIELDS, options.fields),
+    serverFields: mergeSpecs(DEFAULT_SERVER_FIELDS, options.serverFields),
+  };
+}
