@@ -1,5 +1,13 @@
 import type { Config } from '@oclif/core';
-import { builtinPluginCandidates, Gateway, loadPlugins, pluginLoadOptions, silentLogger, type PluginRegistry, type Setup } from '../server/index.js';
+import {
+  builtinPluginCandidates,
+  Gateway,
+  loadPlugins,
+  pluginLoadOptions,
+  silentLogger,
+  type PluginRegistry,
+  type Setup,
+} from '../server/index.js';
 import { pluginCandidatesFromOclif } from './plugin-candidates.js';
 
 /**

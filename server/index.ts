@@ -8,6 +8,12 @@ export type { UpstreamStatus, UpstreamState } from './upstream/upstream.js';
 export { Catalog } from './catalog/catalog.js';
 export { loadSetup, pluginLoadOptions, type Setup, type SetupOptions } from './setup.js';
 export type { GatewayConfig, UpstreamConfig } from './config/schema.js';
-export { builtinPluginCandidates, loadPlugins, PluginRegistry, type PluginCandidate, type PluginStatus } from './plugins/index.js';
+export {
+  builtinPluginCandidates,
+  loadPlugins,
+  PluginRegistry,
+  type PluginCandidate,
+  type PluginStatus,
+} from './plugins/index.js';
 export type { ToolSearchResult } from './discovery/tool-index.js';
 export type { DiscoveryMode } from './config/schema.js';

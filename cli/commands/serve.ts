@@ -62,10 +62,13 @@ Health: GET /healthz (alive), GET /readyz (each upstream's state; 503 until ever
     const logger = createLogger({ level: this.flags['log-level'] });
     for (const warning of setup.warnings) logger.warn({ file: setup.file }, warning);
 
-    const plugins = await loadPlugins([...builtinPluginCandidates(), ...(await pluginCandidatesFromOclif(this.config))], {
-      ...pluginLoadOptions(setup.config),
-      logger: logger.child({ component: 'plugins' }),
-    }).catch((error: unknown) => this.fail(error, ExitCodes.ERROR));
+    const plugins = await loadPlugins(
+      [...builtinPluginCandidates(), ...(await pluginCandidatesFromOclif(this.config))],
+      {
+        ...pluginLoadOptions(setup.config),
+        logger: logger.child({ component: 'plugins' }),
+      },
+    ).catch((error: unknown) => this.fail(error, ExitCodes.ERROR));
 
     const gateway = new Gateway({
       config: setup.config,

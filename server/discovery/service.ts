@@ -62,9 +62,13 @@ export class DiscoveryService {
     if (entry) {
       const check = this.validator.validate(entry.item.inputSchema as Record<string, unknown>, args);
       if (!check.ok) {
-        throw new LocalmcpError(ErrorCodes.INVALID_ARGUMENTS, `Invalid arguments for "${name}":\n${formatProblems(check.problems)}`, {
-          data: { tool: name, problems: check.problems },
-        });
+        throw new LocalmcpError(
+          ErrorCodes.INVALID_ARGUMENTS,
+          `Invalid arguments for "${name}":\n${formatProblems(check.problems)}`,
+          {
+            data: { tool: name, problems: check.problems },
+          },
+        );
       }
     }
     return this.options.router.callTool(name, args, options);
@@ -85,7 +89,11 @@ export class DiscoveryService {
     }));
   }
 
-  private async callMetaTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
+  private async callMetaTool(
+    name: string,
+    args: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<CallToolResult> {
     const meta = META_TOOLS.find((tool) => tool.name === name)!;
     const check = this.validator.validate(meta.inputSchema as Record<string, unknown>, args);
     if (!check.ok) return text(`Invalid arguments for ${name}:\n${formatProblems(check.problems)}`, true);
@@ -96,7 +104,12 @@ export class DiscoveryService {
         const tools = await this.search(String(args.query), { limit: args.limit as number | undefined, servers });
         const results = tools.map(({ matched: _matched, ...tool }) => tool);
         if (results.length === 0) {
-          return text(JSON.stringify({ tools: [], hint: 'No tool matched. Try other words, or list_servers to see what is available.' }));
+          return text(
+            JSON.stringify({
+              tools: [],
+              hint: 'No tool matched. Try other words, or list_servers to see what is available.',
+            }),
+          );
         }
         return text(JSON.stringify({ tools: results }));
       }
@@ -108,7 +121,11 @@ export class DiscoveryService {
   }
 
   /** call_tool: problems come back as a tool error the model can read and fix, not as a protocol error. */
-  private async callThrough(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
+  private async callThrough(
+    name: string,
+    args: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<CallToolResult> {
     const entry = this.options.catalog.resolveTool(name);
     if (!entry) {
       const similar = (await this.search(name.replace(/[_-]+/g, ' '), { limit: 3 })).map((t) => t.name);

@@ -70,9 +70,11 @@ export class ToolIndex {
     for (const doc of changed) this.indexed.set(doc.id, documentHash(doc));
     if (this.options.dense && (removed.length > 0 || changed.length > 0)) {
       const dense = this.options.dense;
-      this.denseWork = this.denseWork.then(() => this.syncDense(dense, docs)).catch((error: unknown) => {
-        this.options.logger.warn({ err: errorMessage(error) }, 'embedding tools failed; searching lexically only');
-      });
+      this.denseWork = this.denseWork
+        .then(() => this.syncDense(dense, docs))
+        .catch((error: unknown) => {
+          this.options.logger.warn({ err: errorMessage(error) }, 'embedding tools failed; searching lexically only');
+        });
     }
   }
 
@@ -99,7 +101,10 @@ export class ToolIndex {
     await dense.backend.upsert(pending.map(({ doc, hash }) => ({ id: doc.id, vector: dense.cache.get(hash)! })));
     for (const { doc, hash } of pending) this.denseIndexed.set(doc.id, hash);
     await dense.cache.compact(new Set([...docs.values()].map((doc) => contentHash(embeddingText(doc)))));
-    this.options.logger.debug({ embedded: missing.length, reused: pending.length - missing.length }, 'dense index synced');
+    this.options.logger.debug(
+      { embedded: missing.length, reused: pending.length - missing.length },
+      'dense index synced',
+    );
   }
 
   /** Ranked tools for a query; an empty or unmatched query is an empty list, never an error. */
@@ -107,14 +112,20 @@ export class ToolIndex {
     if (query.trim() === '') return [];
     const wanted = options.servers?.length ? new Set(options.servers) : undefined;
     const pool = Math.max(options.limit * 4, 20);
-    const lexical = this.lexical.search(query, { limit: pool, servers: options.servers, strategy: this.options.strategy });
+    const lexical = this.lexical.search(query, {
+      limit: pool,
+      servers: options.servers,
+      strategy: this.options.strategy,
+    });
     const byId = new Map(lexical.map((hit) => [hit.id, hit]));
     let ranked: Array<{ id: string; score: number; dense?: number }> = lexical;
     const dense = this.options.dense;
     if (dense && this.denseIndexed.size > 0) {
       try {
         const [vector] = await dense.embedder.embed([query]);
-        const filter = wanted ? (id: string) => wanted.has(this.options.catalog.resolveTool(id)?.server ?? '') : undefined;
+        const filter = wanted
+          ? (id: string) => wanted.has(this.options.catalog.resolveTool(id)?.server ?? '')
+          : undefined;
         const hits = await dense.backend.search(vector!, { limit: pool, filter });
         ranked = fuseScores(lexical, hits, dense.fusion);
       } catch (error) {

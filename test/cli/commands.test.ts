@@ -120,7 +120,10 @@ test('tools search ranks the demo tools (table, --explain, --json)', async (t) =
   t.is(json.code, 0, json.stderr);
   const { tools } = JSON.parse(json.stdout) as { tools: Array<{ name: string; score: number; reason: string }> };
   t.is(tools[0]?.name, 'notes__add_note');
-  t.true(tools.every((tool, i) => i === 0 || tool.score <= tools[i - 1]!.score), 'ranked by score');
+  t.true(
+    tools.every((tool, i) => i === 0 || tool.score <= tools[i - 1]!.score),
+    'ranked by score',
+  );
 
   const table = await runCli(['tools', 'search', 'current time in a time zone', '--limit', '2', '--explain'], { cwd });
   t.is(table.code, 0, table.stderr);

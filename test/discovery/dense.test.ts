@@ -44,14 +44,22 @@ function setup(dir: string, embedder: ConceptEmbedder) {
     describeServer: () => undefined,
     strategy: 'two-stage',
     logger: silentLogger(),
-    dense: { embedder, backend: new ExactIndex(), cache: new EmbeddingCache(dir, embedder.id), fusion: { method: 'rrf', weight: 0.5 } },
+    dense: {
+      embedder,
+      backend: new ExactIndex(),
+      cache: new EmbeddingCache(dir, embedder.id),
+      fusion: { method: 'rrf', weight: 0.5 },
+    },
   });
   return { catalog, index };
 }
 
 const garage = {
   ...EMPTY_LISTS,
-  tools: [tool('book_service', 'Book a service appointment for your car at the garage.'), tool('list_invoices', 'List past invoices.')],
+  tools: [
+    tool('book_service', 'Book a service appointment for your car at the garage.'),
+    tool('list_invoices', 'List past invoices.'),
+  ],
 };
 const sky = { ...EMPTY_LISTS, tools: [tool('get_outlook', 'Tomorrow: rain or sun? The forecast for a city.')] };
 
@@ -78,7 +86,10 @@ test('embeddings persist by content hash: a restart re-embeds only what changed'
 
   const second = new ConceptEmbedder();
   const b = setup(dir, second);
-  const changed = { ...garage, tools: [garage.tools[0]!, tool('list_invoices', 'List past invoices of your vehicle.')] };
+  const changed = {
+    ...garage,
+    tools: [garage.tools[0]!, tool('list_invoices', 'List past invoices of your vehicle.')],
+  };
   b.catalog.update('garage', 'garage', changed, [...ALL]);
   await b.index.settled();
   t.is(second.embedded.length, 1, 'only the changed tool is embedded again');

@@ -64,7 +64,10 @@ test.serial('a discovery client sees only the three meta-tools, each described w
 test.serial('search_tools finds the right tool and returns what is needed to call it', async (t) => {
   const found = await search(t, 'read the contents of a text file', { limit: 3 });
   t.true(found.length > 0 && found.length <= 3);
-  t.true(found.some((tool) => tool.name.startsWith('filesystem__read')), JSON.stringify(found.map((f) => f.name)));
+  t.true(
+    found.some((tool) => tool.name.startsWith('filesystem__read')),
+    JSON.stringify(found.map((f) => f.name)),
+  );
   const top = found[0]!;
   t.is(typeof top.score, 'number');
   t.true(top.reason.length > 0);

@@ -14,7 +14,9 @@ export default class ToolsSearch extends BaseCommand<typeof ToolsSearch> {
     '<%= config.bin %> tools search "read a file" --server filesystem --json',
   ];
   static override enableJsonFlag = true;
-  static override args = { query: Args.string({ required: true, description: 'What you want to do, in plain words.' }) };
+  static override args = {
+    query: Args.string({ required: true, description: 'What you want to do, in plain words.' }),
+  };
   static override flags = {
     limit: Flags.integer({ char: 'n', summary: 'How many tools to show.', default: 5, min: 1, max: 100 }),
     server: Flags.string({ char: 's', summary: 'Only tools of this server.', multiple: true }),
@@ -39,7 +41,12 @@ export default class ToolsSearch extends BaseCommand<typeof ToolsSearch> {
     if (!this.jsonEnabled()) {
       if (tools.length === 0) this.log(`No tool matched "${args.query}".`);
       else {
-        const rows = tools.map((t) => [t.score.toFixed(3), t.name, t.server, this.flags.explain ? explain(t) : t.reason]);
+        const rows = tools.map((t) => [
+          t.score.toFixed(3),
+          t.name,
+          t.server,
+          this.flags.explain ? explain(t) : t.reason,
+        ]);
         this.log(renderTable(['SCORE', 'TOOL', 'SERVER', this.flags.explain ? 'MATCHED' : 'WHY'], rows, 90));
       }
       for (const s of unavailable) this.warn(`server "${s.name}" is unavailable: its tools were not searched`);
