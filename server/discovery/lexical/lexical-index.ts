@@ -152,6 +152,9 @@ export class LexicalIndex {
         serverLimit: this.options.serverLimit,
         serverFromTools: this.options.serverFromTools,
         serverTopTools: this.options.serverTopTools,
+        fusionDepth: this.options.fusionDepth,
+        fusionK: this.options.fusionK,
+        fusionWeight: this.options.fusionWeight,
         combine,
       },
     );

@@ -36,6 +36,15 @@ export interface LexicalIndexOptions {
   serverFromTools?: number;
   /** Two-stage: how many of a server's best matching tools make that share. */
   serverTopTools?: number;
+  /**
+   * Two-stage: how many of the first results fuse the server-gated ranking with the ungated (single-stage) one
+   * by reciprocal-rank fusion; 0 turns fusion off.
+   */
+  fusionDepth?: number;
+  /** Two-stage: the reciprocal-rank fusion constant k (a result at rank r scores 1/(k + r)). */
+  fusionK?: number;
+  /** Two-stage: the gated ranking's weight in the fusion (0..1), the ungated one's being the rest. */
+  fusionWeight?: number;
   /** The strategy of searches that do not name one. */
   strategy?: RankingStrategy;
   /** How two-stage search combines server and tool scores, for searches that do not say. */
@@ -81,6 +90,9 @@ const DEFAULTS: Omit<ResolvedOptions, 'fields' | 'serverFields'> = {
   serverLimit: 10,
   serverFromTools: 0.25,
   serverTopTools: 3,
+  fusionDepth: 5,
+  fusionK: 10,
+  fusionWeight: 0.6,
   strategy: 'two-stage',
   combine: 'mcp-zero',
 };

@@ -40,6 +40,14 @@ export interface RankOptions {
   /** How many of a server's best candidate tools are summed for that share. */
   serverTopTools: number;
   combine: ScoreCombination;
+  /**
+   * Two-stage: the first `fusionDepth` results are the reciprocal-rank fusion (constant `fusionK`) of the
+   * server-gated ranking, weighing `fusionWeight`, and the ungated one; the gated ranking fills the rest.
+   * A `fusionDepth` of 0 turns fusion off.
+   */
+  fusionDepth?: number;
+  fusionK?: number;
+  fusionWeight?: number;
 }
 
 export interface Ranked<T> {
@@ -95,7 +103,36 @@ export function rank<T>(candidates: readonly RankCandidate<T>[], query: RankQuer
     combineScores(options.combine, serverScore.get(cand.server)!, tools[i]!),
   );
   // Tools of the best servers first; the others follow, so that a narrow server gate never empties the result.
-  return order(combined, (i) => (top.has(candidates[i]!.server) ? 1 : 0));
+  const group = (i: number) => (top.has(candidates[i]!.server) ? 1 : 0);
+  const gated = order(combined, group);
+  const depth = Math.min(options.fusionDepth ?? 0, options.limit);
+  if (depth <= 0) return gated;
+  // The head of the list fuses the gated and the ungated rankings (reciprocal-rank fusion, Cormack, Clarke &
+  // Büttcher, SIGIR 2009): the gate's precision at the top, and a strong tool of a server the gate missed
+  // still among the first results. Past the head the gated order alone, which keeps a multi-need request's
+  // spread over its best servers.
+  const k = options.fusionK ?? 10;
+  const w = options.fusionWeight ?? 0.5;
+  const fused = new Float64Array(candidates.length);
+  const addRanks = (scores: ArrayLike<number>, weight: number, groupOf: (i: number) => number) =>
+    [...candidates.keys()]
+      .filter((i) => scores[i]! > 0)
+      .sort((a, b) => groupOf(b) - groupOf(a) || scores[b]! - scores[a]! || a - b)
+      .forEach((i, r) => (fused[i]! += weight / (k + r + 1)));
+  addRanks(combined, w, group);
+  addRanks(tools, 1 - w, () => 0);
+  const head = order(fused).slice(0, depth);
+  const inHead = new Set(head.map((r) => r.item));
+  const merged = [...head, ...gated.filter((r) => !inHead.has(r.item))].slice(0, options.limit);
+  // Scores stay those of two-stage search, and still fall down the list: a tool the fusion moved up takes the
+  // score of the tool below it when its own is lower.
+  const slot = new Map(candidates.map((cand, i) => [cand.item, i]));
+  let below = 0;
+  for (let at = merged.length - 1; at >= 0; at--) {
+    below = Math.max(below, combined[slot.get(merged[at]!.item)!]!);
+    merged[at] = { item: merged[at]!.item, score: below };
+  }
+  return merged;
 }
 
 /**

@@ -157,12 +157,24 @@ test('two-stage ranks the tools of the best matching server ahead; single-stage 
       description: `${name.replace('_', ' ')}.`,
     })),
   ];
-  const index = indexOf(docs);
   const query = 'move my kanban card';
-  const single = ids(index.search(query, { strategy: 'single-stage' }));
-  const two = ids(index.search(query, { strategy: 'two-stage' }));
+  // Without fusion, the gate alone: the kanban server's tools, then the others.
+  const gatedIndex = indexOf(docs, { fusionDepth: 0 });
+  const single = ids(gatedIndex.search(query, { strategy: 'single-stage' }));
+  const gated = ids(gatedIndex.search(query, { strategy: 'two-stage' }));
   t.deepEqual(single.slice(0, 2), ['kanban__move_card', 'misc__kanban_card_mover']);
-  t.deepEqual(two, ['kanban__move_card', 'kanban__list_cards', 'kanban__archive_card', 'misc__kanban_card_mover']);
+  t.deepEqual(gated, ['kanban__move_card', 'kanban__list_cards', 'kanban__archive_card', 'misc__kanban_card_mover']);
+  // With fusion (the default), the head of the list also draws on the ungated ranking: the strong tool of the
+  // gated-out server comes up among the first results, still after the best tool of the best server.
+  const fusedHits = indexOf(docs).search(query, { strategy: 'two-stage' });
+  const fused = ids(fusedHits);
+  t.true(
+    fusedHits.every((h, i) => i === 0 || h.score <= fusedHits[i - 1]!.score),
+    'scores fall down the list',
+  );
+  t.is(fused[0], 'kanban__move_card');
+  t.true(fused.indexOf('misc__kanban_card_mover') < gated.indexOf('misc__kanban_card_mover'));
+  t.deepEqual([...fused].sort(), [...gated].sort());
 });
 
 test('the two combinations of two-stage: mcp-zero never scores above the product', (t) => {
