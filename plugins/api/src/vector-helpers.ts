@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { VectorRecord } from './kinds.js';
 
 /**
@@ -34,6 +35,33 @@ export async function writeFileAtomically(file: string, data: string | Uint8Arra
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * The commit step of a two-file persist(): writes the manifest atomically (it names the data file just written),
+ * then deletes older data files matching `dataFiles` that it no longer names. A crash before the manifest lands
+ * leaves the previous pair readable.
+ */
+export async function commitManifest(
+  dir: string,
+  manifestName: string,
+  manifest: unknown,
+  dataFiles: RegExp,
+  current: string | null,
+): Promise<void> {
+  await writeFileAtomically(join(dir, manifestName), JSON.stringify(manifest));
+  const stale = (await readdir(dir)).filter((name) => dataFiles.test(name) && name !== current);
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
+}
+
+/** A manifest's text, or undefined when `dir` holds none (load() then returns false). */
+export async function readManifest(dir: string, manifestName: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(dir, manifestName), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
 }

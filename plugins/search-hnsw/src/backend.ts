@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkVector, checkVectorRecord, writeFileAtomically } from '@localmcp/plugin-api';
+import { checkVector, checkVectorRecord, commitManifest, readManifest } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 // hnswlib-node is CommonJS whose exports come from a native addon, so Node cannot see named exports statically.
 import hnswlib from 'hnswlib-node';
@@ -129,20 +129,13 @@ export class HnswSearchBackend implements SearchBackend {
     // Synchronous on purpose: hnswlib's async writeIndex reads the graph on a worker thread, which would race an
     // upsert made meanwhile on this one. The labels above and the file below are one consistent snapshot.
     if (manifest.index !== null) this.#index!.writeIndexSync(join(dir, manifest.index));
-    await writeFileAtomically(join(dir, MANIFEST), JSON.stringify(manifest));
-    const stale = (await readdir(dir)).filter((name) => INDEX_FILE.test(name) && name !== manifest.index);
-    await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
+    await commitManifest(dir, MANIFEST, manifest, INDEX_FILE, manifest.index);
   }
 
   async load(dir: string, options: HookOptions = {}): Promise<boolean> {
     options.signal?.throwIfAborted();
-    let text: string;
-    try {
-      text = await readFile(join(dir, MANIFEST), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
-    }
+    const text = await readManifest(dir, MANIFEST);
+    if (text === undefined) return false;
     const manifest = parseManifest(text, dir);
     let index: HierarchicalNSW | undefined;
     if (manifest.index !== null) {

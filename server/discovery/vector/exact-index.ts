@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
-import { checkVector, checkVectorRecord, writeFileAtomically } from '@localmcp/plugin-api';
+import { checkVector, checkVectorRecord, commitManifest, readManifest } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 import { TopK } from './top-k.js';
 
@@ -144,20 +144,13 @@ export class ExactIndex implements SearchBackend {
     };
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, manifest.vectors), new Uint8Array(vectors.buffer, 0, vectors.byteLength));
-    await writeFileAtomically(join(dir, MANIFEST), JSON.stringify(manifest));
-    const stale = (await readdir(dir)).filter((name) => VECTORS_FILE.test(name) && name !== manifest.vectors);
-    await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
+    await commitManifest(dir, MANIFEST, manifest, VECTORS_FILE, manifest.vectors);
   }
 
   async load(dir: string, options: HookOptions = {}): Promise<boolean> {
     options.signal?.throwIfAborted();
-    let text: string;
-    try {
-      text = await readFile(join(dir, MANIFEST), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
-    }
+    const text = await readManifest(dir, MANIFEST);
+    if (text === undefined) return false;
     const manifest = parseManifest(text, dir);
     const bytes = await readFile(join(dir, manifest.vectors));
     const values = manifest.ids.length * manifest.dimensions;
