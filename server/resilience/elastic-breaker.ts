@@ -1,10 +1,9 @@
 import type { BreakerPolicy, CallTarget, HookOptions } from '@localmcp/plugin-api';
-import type { Lease } from './guard.js';
 import { countResultsAsSuccess, defaultClassify } from './classify.js';
 import { systemClock, type Clock } from './clock.js';
 import { circuitOpenError } from './errors.js';
 import { TransitionEmitter, type BreakerState, type TransitionListener } from './events.js';
-import { NEVER_ABORTED, runLeased, type Classifiers } from './guard.js';
+import { NEVER_ABORTED, runLeased, type Classifiers, type Lease } from './guard.js';
 import { ElasticOptionsSchema, type ElasticOptions, type ElasticOptionsInput } from './options.js';
 import type { PolicyDeps } from './classic-policy.js';
 import { ServerCircuit, type ServerProbe, type ServerSnapshot } from './server-circuit.js';

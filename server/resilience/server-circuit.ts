@@ -1,5 +1,5 @@
 import { backoffDelay } from '../upstream/backoff.js';
-import { ClassicBreaker, type CircuitSnapshot, type CircuitTransition } from './classic-breaker.js';
+import { ClassicBreaker, type CircuitSnapshot } from './classic-breaker.js';
 import type { Clock, ClockTimer } from './clock.js';
 import type { BreakerState, TransitionReason } from './events.js';
 import type { ElasticOptions } from './options.js';
@@ -50,8 +50,7 @@ export class ServerCircuit extends ClassicBreaker {
     private readonly elastic: ElasticOptions,
     private readonly deps: ServerCircuitDeps,
   ) {
-    super(elastic.server, deps.clock, ((from, to, reason) =>
-      deps.transition(undefined, from, to, reason)) satisfies CircuitTransition);
+    super(elastic.server, deps.clock, (from, to, reason) => deps.transition(undefined, from, to, reason));
   }
 
   /** True in a HALF_OPEN that came from DECONSTRUCTED (calls still go through the tool circuits). */

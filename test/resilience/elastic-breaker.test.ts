@@ -357,3 +357,16 @@ test('dispose cancels background probes', async (t) => {
   await ctx.clock.advance(10_000);
   t.deepEqual(ctx.probes, []);
 });
+
+test('a probe cut short by a reset and restore does not schedule a second probe', async (t) => {
+  const ctx = elastic();
+  await deconstruct(ctx);
+  const snapshot = ctx.breaker.toJSON();
+  ctx.setProbe(() => new Promise(() => {}));
+  await ctx.clock.advance(1_000);
+  t.is(ctx.probes.length, 1, 'a probe is running');
+  ctx.breaker.reset(S);
+  ctx.breaker.restore(snapshot);
+  await ctx.clock.advance(0);
+  t.deepEqual(ctx.clock.pending(), [1_000], 'only the restored server’s own first probe is pending');
+});
