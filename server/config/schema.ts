@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { expected, formatPath } from './format-issues.js';
 import { booleanField, defaultNamespace, intField, nonEmptyString, stringList } from './schema-fields.js';
 import { DiscoverySchema } from './discovery-schema.js';
+import { ResilienceSchema } from './resilience-schema.js';
 import { ServerConfigSchema } from './server-schema.js';
 import type { Transport } from './server-schema.js';
 
@@ -72,6 +73,7 @@ export const GatewayConfigSchema = z
       gateway: GatewaySchema.prefault({}),
       plugins: PluginsSchema.prefault({}),
       discovery: DiscoverySchema.prefault({}),
+      resilience: ResilienceSchema.prefault({}),
       mcpServers: ServersSchema.default({}),
       servers: ServersSchema.optional(),
     },

@@ -8,6 +8,8 @@ import type { PluginStatus } from '../plugins/types.js';
 import type { DiscoveryMode } from '../config/schema.js';
 import { createToolIndex } from '../discovery/setup.js';
 import { DiscoveryService } from '../discovery/service.js';
+import { createBreaker } from '../resilience/setup.js';
+import type { ElasticBreaker } from '../resilience/elastic-breaker.js';
 import { createSessionServer } from './mcp-session.js';
 import { Router } from './router.js';
 
@@ -25,6 +27,8 @@ export interface Readiness {
   ready: boolean;
   upstreams: UpstreamStatus[];
   plugins: PluginStatus[];
+  /** Circuit states by server (and tool, when a server is deconstructed); empty with `resilience.policy: none`. */
+  breakers: Record<string, unknown>;
 }
 
 /**
@@ -38,13 +42,15 @@ export class Gateway {
   readonly router: Router;
   readonly plugins: PluginRegistry | undefined;
   readonly discovery: DiscoveryService;
+  readonly breaker: ElasticBreaker | undefined;
   private started: Promise<void> | undefined;
 
   constructor(readonly options: GatewayOptions) {
     this.logger = options.logger ?? createLogger();
     this.catalog = new Catalog(options.config.gateway.separator);
     this.upstreams = new UpstreamSupervisor(options.upstreams, this.logger);
-    this.router = new Router(this.catalog, this.upstreams);
+    this.breaker = createBreaker(options.config.resilience, this.upstreams);
+    this.router = new Router(this.catalog, this.upstreams, this.breaker);
     this.plugins = options.plugins;
     const index = createToolIndex({
       config: options.config.discovery,
@@ -86,12 +92,14 @@ export class Gateway {
       ready: this.upstreams.allAttempted(),
       upstreams: this.upstreams.statuses(),
       plugins: this.plugins?.statuses() ?? [],
+      breakers: this.breaker?.toJSON().servers ?? {},
     };
   }
 
   /** Waits for in-flight calls up to `graceMs`, then ends every upstream (and its process tree) and plugin. */
   async stop(graceMs = this.config.gateway.shutdownGraceMs): Promise<void> {
     await this.router.drain(graceMs);
+    this.breaker?.dispose();
     await this.upstreams.stopAll();
     await this.plugins?.close();
   }

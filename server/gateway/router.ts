@@ -1,6 +1,6 @@
 import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCodes, LocalmcpError } from '@localmcp/plugin-api';
+import { ErrorCodes, LocalmcpError, type BreakerPolicy } from '@localmcp/plugin-api';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { UpstreamSupervisor } from '../upstream/supervisor.js';
@@ -30,6 +30,8 @@ export class Router {
   constructor(
     private readonly catalog: Catalog,
     private readonly upstreams: UpstreamSupervisor,
+    /** The circuit breaker every upstream call passes; none means calls go straight through. */
+    private readonly breaker?: BreakerPolicy,
   ) {}
 
   get pending(): number {
@@ -56,13 +58,13 @@ export class Router {
         },
       );
     }
-    return this.run(entry.server, 'tools/call', (upstream) =>
+    return this.run(entry.server, 'tools/call', entry.originalName, options, (upstream, signal) =>
       upstream
         .client()
         .callTool(
           { name: entry.originalName, arguments: args, _meta: stripToken(options.meta) },
           undefined,
-          this.requestOptions(upstream, options),
+          this.requestOptions(upstream, options, signal),
         ),
     ) as Promise<CallToolResult>;
   }
@@ -78,10 +80,10 @@ export class Router {
         ErrorCodes.PROMPT_NOT_FOUND,
         `Unknown prompt "${name}". Call prompts/list for the available prompts.`,
       );
-    return this.run(entry.server, 'prompts/get', (upstream) =>
+    return this.run(entry.server, 'prompts/get', undefined, options, (upstream, signal) =>
       upstream
         .client()
-        .getPrompt({ name: entry.originalName, arguments: args }, this.requestOptions(upstream, options)),
+        .getPrompt({ name: entry.originalName, arguments: args }, this.requestOptions(upstream, options, signal)),
     );
   }
 
@@ -93,14 +95,16 @@ export class Router {
         `Unknown resource "${uri}". Call resources/list for the available resources.`,
         { data: { uri } },
       );
-    return this.run(server, 'resources/read', (upstream) =>
-      upstream.client().readResource({ uri }, this.requestOptions(upstream, options)),
+    return this.run(server, 'resources/read', undefined, options, (upstream, signal) =>
+      upstream.client().readResource({ uri }, this.requestOptions(upstream, options, signal)),
     );
   }
 
-  private requestOptions(upstream: Upstream, options: CallOptions) {
+  /** `breakerSignal` is the policy's own (it may abandon a call); the caller's cancellation still applies. */
+  private requestOptions(upstream: Upstream, options: CallOptions, breakerSignal: AbortSignal | undefined) {
+    const signals = [options.signal, breakerSignal].filter((x): x is AbortSignal => x !== undefined);
     return {
-      signal: options.signal,
+      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
       timeout: upstream.config.timeouts.requestMs,
       onprogress: options.onprogress,
       // A server that reports progress is working; the timeout then bounds the silence, not the whole call.
@@ -108,12 +112,22 @@ export class Router {
     };
   }
 
-  private async run<T>(server: string, method: string, call: (upstream: Upstream) => Promise<T>): Promise<T> {
+  private async run<T>(
+    server: string,
+    method: string,
+    tool: string | undefined,
+    options: CallOptions,
+    call: (upstream: Upstream, signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
     const upstream = this.upstreams.get(server);
     if (!upstream) throw new LocalmcpError(ErrorCodes.UPSTREAM_UNAVAILABLE, `upstream "${server}" is not configured`);
     this.inFlight.begin();
     try {
-      return await call(upstream);
+      if (!this.breaker) return await call(upstream, undefined);
+      // The breaker sees the raw outcome (it classifies SDK errors itself); describe() words it afterwards.
+      return await this.breaker.execute({ server, tool }, (signal) => call(upstream, signal), {
+        signal: options.signal,
+      });
     } catch (error) {
       throw this.describe(upstream, method, error);
     } finally {

@@ -1,12 +1,8 @@
-import { isLocalmcpError, LocalmcpError, type ErrorCode } from '@localmcp/plugin-api';
+import { ErrorCodes, isLocalmcpError, LocalmcpError } from '@localmcp/plugin-api';
 import type { BreakerState } from './events.js';
 
-/**
- * The code of a call refused by an open circuit. Local for now: plugins/api's ErrorCodes does not list it yet,
- * and adding it there is a change to the public contract that the wiring session makes (then this constant
- * becomes `ErrorCodes.CIRCUIT_OPEN` and the cast below goes away).
- */
-export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
+/** The code of a call refused by an open circuit. */
+export const CIRCUIT_OPEN = ErrorCodes.CIRCUIT_OPEN;
 
 /** What a refused call carries in `data`, so the edge and fallbacks can say what is down and for how long. */
 export interface CircuitOpenData extends Record<string, unknown> {
@@ -22,17 +18,10 @@ export function circuitOpenError(data: CircuitOpenData): LocalmcpError {
   const what =
     data.tool === undefined ? `upstream "${data.server}"` : `tool "${data.tool}" of upstream "${data.server}"`;
   const when = data.retryAfterMs === undefined ? '' : `; retry in ${Math.ceil(data.retryAfterMs / 1000)} s`;
-  // ErrorCode is a closed union in plugins/api; the cast is the price of not widening it in this session.
-  return new LocalmcpError(
-    CIRCUIT_OPEN as string as ErrorCode,
-    `${what} is unavailable (circuit ${data.state})${when}`,
-    {
-      data,
-    },
-  );
+  return new LocalmcpError(CIRCUIT_OPEN, `${what} is unavailable (circuit ${data.state})${when}`, { data });
 }
 
 /** True for an error the breaker raised instead of making a call (from any copy of the api package). */
 export function isCircuitOpenError(error: unknown): error is LocalmcpError & { data: CircuitOpenData } {
-  return isLocalmcpError(error) && (error.code as string) === CIRCUIT_OPEN;
+  return isLocalmcpError(error) && error.code === CIRCUIT_OPEN;
 }
