@@ -3,6 +3,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { UpstreamConfig } from '../config/schema.js';
+import { isolatingFetch } from './isolating-fetch.js';
 import { ProcessStdioTransport } from './stdio-transport.js';
 import type { StderrTail } from './stderr-tail.js';
 
@@ -67,7 +68,7 @@ export async function connectUpstream(config: UpstreamConfig, stderrTail: Stderr
   const requestInit: RequestInit = { headers: config.headers };
   if (config.transport === 'http') {
     const client = newClient();
-    const transport = new StreamableHTTPClientTransport(url, { requestInit });
+    const transport = new StreamableHTTPClientTransport(url, { requestInit, fetch: isolatingFetch });
     try {
       await connectWith(client, transport, timeoutMs, 'connecting over Streamable HTTP');
       return { client, transport, kind: 'streamable-http', pid: undefined };
@@ -85,7 +86,7 @@ export async function connectUpstream(config: UpstreamConfig, stderrTail: Stderr
 
 async function connectSse(url: URL, requestInit: RequestInit, timeoutMs: number): Promise<Connection> {
   const client = newClient();
-  const transport = new SSEClientTransport(url, { requestInit });
+  const transport = new SSEClientTransport(url, { requestInit, fetch: isolatingFetch });
   await connectWith(client, transport, timeoutMs, 'connecting over SSE');
   return { client, transport, kind: 'sse', pid: undefined };
 }
