@@ -25,6 +25,17 @@ export function checkVectorRecord(record: VectorRecord, dimensions: number): voi
 }
 
 /**
+ * Checks a whole upsert batch before anything is touched, so a bad record leaves the index as it was, and returns
+ * the batch's dimensions: an empty index takes them from the first record, a filled one keeps its own.
+ */
+export function checkUpsertBatch(records: readonly VectorRecord[], indexed: number, dimensions: number): number {
+  const batch = indexed === 0 ? (records[0]?.vector.length ?? dimensions) : dimensions;
+  if (batch === 0) throw new RangeError('cannot index a vector with 0 dimensions');
+  for (const record of records) checkVectorRecord(record, batch);
+  return batch;
+}
+
+/**
  * Writes `data` to `file` through a temporary file and a rename, so a crash leaves the old file or the new one,
  * never half of one. For persist() implementations.
  */

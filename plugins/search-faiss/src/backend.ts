@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkVector, checkVectorRecord, commitManifest, readManifest } from '@localmcp/plugin-api';
+import { checkUpsertBatch, checkVector, commitManifest, readManifest } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 import type { IndexFlatIP } from 'faiss-node';
 import type { FaissBinding } from './native.js';
@@ -50,9 +50,7 @@ export class FaissSearchBackend implements SearchBackend {
   async upsert(records: VectorRecord[], options: HookOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
     if (records.length === 0) return;
-    const dimensions = this.#ids.length === 0 ? records[0]!.vector.length : this.#dimensions;
-    if (dimensions === 0) throw new RangeError('cannot index a vector with 0 dimensions');
-    for (const record of records) checkVectorRecord(record, dimensions);
+    const dimensions = checkUpsertBatch(records, this.#ids.length, this.#dimensions);
     if (this.#index === undefined || dimensions !== this.#dimensions) {
       this.#index = new this.#faiss.IndexFlatIP(dimensions);
       this.#dimensions = dimensions;

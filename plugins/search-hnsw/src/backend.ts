@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkVector, checkVectorRecord, commitManifest, readManifest } from '@localmcp/plugin-api';
+import { checkUpsertBatch, checkVector, commitManifest, readManifest } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 // hnswlib-node is CommonJS whose exports come from a native addon, so Node cannot see named exports statically.
 import hnswlib from 'hnswlib-node';
@@ -54,9 +54,7 @@ export class HnswSearchBackend implements SearchBackend {
   async upsert(records: VectorRecord[], options: HookOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
     if (records.length === 0) return;
-    const dimensions = this.#labels.size === 0 ? records[0]!.vector.length : this.#dimensions;
-    if (dimensions === 0) throw new RangeError('cannot index a vector with 0 dimensions');
-    for (const record of records) checkVectorRecord(record, dimensions);
+    const dimensions = checkUpsertBatch(records, this.#labels.size, this.#dimensions);
     if (this.#index === undefined || dimensions !== this.#dimensions) this.#reset(dimensions, records.length);
     const index = this.#index!;
     for (const { id, vector } of records) {

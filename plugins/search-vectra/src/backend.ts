@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkVector, checkVectorRecord } from '@localmcp/plugin-api';
+import { checkUpsertBatch, checkVector } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 // The module itself rather than the package entry: vectra's index also loads its OpenAI, web-fetching and
 // tokenizer modules, which cost ~0.75 s at start-up and are not used here. The version is pinned (0.12.3).
@@ -58,9 +58,7 @@ export class VectraSearchBackend implements SearchBackend {
     return this.#serially(async () => {
       options.signal?.throwIfAborted();
       if (records.length === 0) return;
-      const dimensions = this.#ids.size === 0 ? records[0]!.vector.length : this.#dimensions;
-      if (dimensions === 0) throw new RangeError('cannot index a vector with 0 dimensions');
-      for (const record of records) checkVectorRecord(record, dimensions);
+      const dimensions = checkUpsertBatch(records, this.#ids.size, this.#dimensions);
       await this.#update(async (index) => {
         for (const { id, vector } of records) await index.upsertItem({ id, vector: normalised(vector), metadata: {} });
       });

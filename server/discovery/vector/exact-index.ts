@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
-import { checkVector, checkVectorRecord, commitManifest, readManifest } from '@localmcp/plugin-api';
+import { checkUpsertBatch, checkVector, commitManifest, readManifest } from '@localmcp/plugin-api';
 import type { HookOptions, SearchBackend, VectorHit, VectorRecord, VectorSearchOptions } from '@localmcp/plugin-api';
 import { TopK } from './top-k.js';
 
@@ -60,10 +60,7 @@ export class ExactIndex implements SearchBackend {
   async upsert(records: VectorRecord[], options: HookOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
     if (records.length === 0) return;
-    // Validate the whole batch before touching anything, so a bad record leaves the index as it was.
-    const dimensions = this.#ids.length === 0 ? records[0]!.vector.length : this.#dimensions;
-    if (dimensions === 0) throw new RangeError('cannot index a vector with 0 dimensions');
-    for (const record of records) checkVectorRecord(record, dimensions);
+    const dimensions = checkUpsertBatch(records, this.#ids.length, this.#dimensions);
 
     if (dimensions !== this.#dimensions) {
       this.#dimensions = dimensions;
