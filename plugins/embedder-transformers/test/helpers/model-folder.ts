@@ -87,18 +87,8 @@ export async function writeModelFolder(
   return dir;
 }
 
-/** Cosine similarity. */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
+// The double-precision reference the vector backends are checked against, shared by every test.
+export { cosine } from '../../../../test/helpers/search-backend-conformance.js';
 
 /** The L2 norm. */
 export function norm(v: Float32Array): number {
