@@ -106,6 +106,14 @@ export class ClassicBreaker {
     }
   }
 
+  /**
+   * The target was seen to recover by other means (its restarted process is ready): an OPEN circuit stops
+   * waiting and lets its trial calls decide now. Other states are left alone.
+   */
+  recovered(): void {
+    if (this.current === 'OPEN') this.moveTo('HALF_OPEN', 'upstream-ready');
+  }
+
   /** Back to CLOSED with a clean window and no trip history. */
   reset(reason: TransitionReason = 'reset'): void {
     this.moveTo('CLOSED', reason);

@@ -99,6 +99,14 @@ export class ElasticBreaker implements BreakerPolicy {
     return runLeased(leases, call, signal, this.classifiers);
   }
 
+  /**
+   * The server's restarted process is ready: an OPEN server circuit goes to HALF_OPEN at once, and a
+   * DECONSTRUCTED one probes now instead of at its next scheduled probe.
+   */
+  recovered(target: CallTarget): void {
+    this.servers.get(target.server)?.recovered();
+  }
+
   /** Resets a tool's circuit, a server, or (no target) every server. */
   reset(target?: CallTarget): void {
     if (target) this.servers.get(target.server)?.resetTarget(target.tool);
@@ -124,8 +132,9 @@ export class ElasticBreaker implements BreakerPolicy {
   private circuit(name: string): ServerCircuit {
     let server = this.servers.get(name);
     if (!server) {
-      server = new ServerCircuit(name, this.options, {
+      server = new ServerCircuit(name, this.options.servers[name] ?? this.options, {
         clock: this.clock,
+        toolOptions: (tool) => this.options.tools[`${name}/${tool}`],
         probe: this.probe,
         random: this.random,
         transition: (tool, from, to, reason) =>

@@ -13,6 +13,7 @@ export type TransitionReason =
   | 'trials-succeeded'
   | 'repeated-trips'
   | 'probe-succeeded'
+  | 'upstream-ready'
   | 'reset'
   | 'restore';
 

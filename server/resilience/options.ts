@@ -43,8 +43,8 @@ export type CircuitOptionsInput = z.input<typeof CircuitOptionsSchema>;
 /** Per-tool circuits of a deconstructed server: quicker to isolate a tool and to retry it than the server. */
 const TOOL_DEFAULTS: CircuitOptionsInput = { failureThreshold: 3, openMs: 10_000, maxOpenMs: 120_000 };
 
-/** The elastic policy: a server circuit, plus when to deconstruct and how to probe back. */
-export const ElasticOptionsSchema = z
+// One server's elastic settings: its circuit, its tools' circuits, when to deconstruct and how to probe back.
+const ElasticBaseSchema = z
   .object({
     server: z.unknown().optional(),
     tool: z.unknown().optional(),
@@ -56,25 +56,93 @@ export const ElasticOptionsSchema = z
     maxProbeIntervalMs: ms().default(60_000),
     probeTimeoutMs: ms().default(5_000),
   })
+  .strict();
+
+type ElasticBaseInput = z.input<typeof ElasticBaseSchema>;
+
+/** The settings of one server under the elastic policy, after defaults. */
+export interface ElasticServerOptions extends Omit<z.output<typeof ElasticBaseSchema>, 'server' | 'tool'> {
+  server: CircuitOptions;
+  tool: CircuitOptions;
+}
+
+/**
+ * The elastic policy: a server circuit, plus when to deconstruct and how to probe back. `servers` overrides any
+ * of these for one server (its `server` and `tool` circuit fields merge with the top-level ones); `tools` sets
+ * the circuit of one tool, keyed `<server>/<tool>` (the upstream's own tool name), over the tool defaults.
+ */
+export const ElasticOptionsSchema = ElasticBaseSchema.extend({
+  servers: z.record(z.string().min(1), z.record(z.string(), z.unknown())).default({}),
+  tools: z
+    .record(z.string().regex(/^[^/]+\/.+$/, 'tool keys are "<server>/<tool>"'), z.record(z.string(), z.unknown()))
+    .default({}),
+})
   .strict()
   .transform((o, ctx) => {
-    const server = CircuitOptionsSchema.safeParse(o.server ?? {});
-    const tool = CircuitOptionsSchema.safeParse({ ...TOOL_DEFAULTS, ...(o.tool ?? {}) });
-    for (const [key, parsed] of [
-      ['server', server],
-      ['tool', tool],
-    ] as const) {
-      for (const issue of parsed.error?.issues ?? []) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+    const { servers: serverInputs, tools: toolInputs, ...base } = o;
+    const top = resolveServer(base, [], ctx);
+    if (!top) return z.NEVER;
+    const servers: Record<string, ElasticServerOptions> = {};
+    for (const [name, override] of Object.entries(serverInputs)) {
+      const merged = mergeOverride(base as ElasticBaseInput, override);
+      const parsed = ElasticBaseSchema.safeParse(merged);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          ctx.addIssue({ code: 'custom', message: issue.message, path: ['servers', name, ...issue.path] });
+        }
+        continue;
       }
+      const resolved = resolveServer(parsed.data, ['servers', name], ctx);
+      if (resolved) servers[name] = resolved;
     }
-    if (!server.success || !tool.success) return z.NEVER;
-    return { ...o, server: server.data, tool: tool.data };
+    const tools: Record<string, CircuitOptions> = {};
+    for (const [key, override] of Object.entries(toolInputs)) {
+      const server = key.slice(0, key.indexOf('/'));
+      const serverTool = (servers[server] ?? top).tool;
+      const parsed = CircuitOptionsSchema.safeParse({ ...serverTool, ...override });
+      for (const issue of parsed.error?.issues ?? []) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: ['tools', key, ...issue.path] });
+      }
+      if (parsed.success) tools[key] = parsed.data;
+    }
+    return { ...top, servers, tools };
   });
+
+function mergeOverride(base: ElasticBaseInput, override: Record<string, unknown>): Record<string, unknown> {
+  const circuit = (key: 'server' | 'tool') => ({
+    ...((base[key] as object | undefined) ?? {}),
+    ...((override[key] as object | undefined) ?? {}),
+  });
+  return { ...base, ...override, server: circuit('server'), tool: circuit('tool') };
+}
+
+function resolveServer(
+  o: z.output<typeof ElasticBaseSchema>,
+  path: PropertyKey[],
+  ctx: z.RefinementCtx,
+): ElasticServerOptions | undefined {
+  const server = CircuitOptionsSchema.safeParse(o.server ?? {});
+  const tool = CircuitOptionsSchema.safeParse({ ...TOOL_DEFAULTS, ...(o.tool ?? {}) });
+  for (const [key, parsed] of [
+    ['server', server],
+    ['tool', tool],
+  ] as const) {
+    for (const issue of parsed.error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, key, ...issue.path] });
+    }
+  }
+  if (!server.success || !tool.success) return undefined;
+  return { ...o, server: server.data, tool: tool.data };
+}
 
 export type ElasticOptions = z.output<typeof ElasticOptionsSchema>;
 /** Elastic options as written in config: every field optional. */
-export interface ElasticOptionsInput extends Omit<z.input<typeof ElasticOptionsSchema>, 'server' | 'tool'> {
+export interface ElasticOptionsInput extends Omit<
+  z.input<typeof ElasticOptionsSchema>,
+  'server' | 'tool' | 'servers' | 'tools'
+> {
   server?: CircuitOptionsInput;
   tool?: CircuitOptionsInput;
+  servers?: Record<string, Omit<ElasticOptionsInput, 'servers' | 'tools'>>;
+  tools?: Record<string, CircuitOptionsInput>;
 }

@@ -2,7 +2,7 @@ import { backoffDelay } from '../upstream/backoff.js';
 import { ClassicBreaker, type CircuitSnapshot } from './classic-breaker.js';
 import type { Clock, ClockTimer } from './clock.js';
 import type { BreakerState, TransitionReason } from './events.js';
-import type { ElasticOptions } from './options.js';
+import type { CircuitOptions, ElasticServerOptions } from './options.js';
 
 /** Checks that a server answers at all (MCP `ping`, or a configured probe tool). Rejects or hangs when not. */
 export type ServerProbe = (server: string, signal: AbortSignal) => Promise<unknown>;
@@ -23,6 +23,8 @@ export interface ServerCircuitDeps {
   clock: Clock;
   probe: ServerProbe;
   random: () => number;
+  /** A tool's own circuit options (`tools: { '<server>/<tool>': ... }`), when it has some. */
+  toolOptions?: (tool: string) => CircuitOptions | undefined;
   /** Reports a state change of the server (tool undefined) or of one of its tool circuits. */
   transition: (tool: string | undefined, from: BreakerState, to: BreakerState, reason: TransitionReason) => void;
 }
@@ -47,7 +49,7 @@ export class ServerCircuit extends ClassicBreaker {
 
   constructor(
     readonly name: string,
-    private readonly elastic: ElasticOptions,
+    private readonly elastic: ElasticServerOptions,
     private readonly deps: ServerCircuitDeps,
   ) {
     super(elastic.server, deps.clock, (from, to, reason) => deps.transition(undefined, from, to, reason));
@@ -63,7 +65,8 @@ export class ServerCircuit extends ClassicBreaker {
     const key = tool ?? NO_TOOL;
     let circuit = this.tools.get(key);
     if (!circuit) {
-      circuit = new ClassicBreaker(this.elastic.tool, this.clock, (from, to, reason) =>
+      const options = (tool !== undefined && this.deps.toolOptions?.(tool)) || this.elastic.tool;
+      circuit = new ClassicBreaker(options, this.clock, (from, to, reason) =>
         this.deps.transition(tool, from, to, reason),
       );
       this.tools.set(key, circuit);
@@ -110,6 +113,17 @@ export class ServerCircuit extends ClassicBreaker {
     } else {
       this.stopProbe();
     }
+  }
+
+  override recovered(): void {
+    if (this.current === 'DECONSTRUCTED') {
+      if (this.probeRun === undefined) {
+        this.stopProbe();
+        void this.runProbe();
+      }
+      return;
+    }
+    super.recovered();
   }
 
   /** Stops the background probe (gateway shutdown). */

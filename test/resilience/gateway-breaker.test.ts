@@ -8,7 +8,7 @@ import { startGateway } from '../helpers/gateway.js';
 
 test('a failing upstream trips its circuit; calls then fail fast; its neighbour keeps working', async (t) => {
   const gw = await startGateway({
-    resilience: { elastic: { server: { failureThreshold: 3, openMs: 60_000 } } },
+    resilience: { options: { server: { failureThreshold: 3, openMs: 60_000 } }, fallbacks: { chain: [] } },
     mcpServers: {
       broken: stdioFixtureConfig({ FIXTURE_NAME: 'broken', FIXTURE_FAILURE_RATE: '1' }),
       healthy: stdioFixtureConfig({ FIXTURE_NAME: 'healthy' }),
@@ -33,7 +33,7 @@ test('a failing upstream trips its circuit; calls then fail fast; its neighbour 
 
 test('resilience.policy none sends every call through', async (t) => {
   const gw = await startGateway({
-    resilience: { policy: 'none' },
+    resilience: { policy: 'none', fallbacks: { chain: [] } },
     mcpServers: { broken: stdioFixtureConfig({ FIXTURE_NAME: 'broken', FIXTURE_FAILURE_RATE: '1' }) },
   });
   t.teardown(() => gw.close());
