@@ -1,7 +1,8 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { benchRetrieval, type RetrievalReport } from '../../../server/bench/retrieval-bench.js';
-import { progressBar } from '../../../server/bench/retrieval-progress.js';
 import { renderTable } from '../../table.js';
+import { LocalmcpCommand } from '../../command.js';
+import { progressBar } from '../../progress.js';
 
 // The rows of the table: metric, value, what it means.
 const ROWS: Array<[keyof RetrievalReport, string, string]> = [
@@ -32,7 +33,7 @@ const DECIMALS: Partial<Record<keyof RetrievalReport, number>> = {
   queries: 0,
 };
 
-export default class BenchRetrieval extends Command {
+export default class BenchRetrieval extends LocalmcpCommand {
   static override summary = 'Measure tool search: ranking quality, tokens saved and latency, on labelled queries.';
   static override description =
     'Indexes the catalog (and the distractors) with the embedded lexical engine, runs every query and compares the ranking with the gold tools. Query lines give `gold_tool_ids` either as one list of acceptable ids or as one such list per needed tool.';
@@ -65,6 +66,7 @@ export default class BenchRetrieval extends Command {
     const { flags } = await this.parse(BenchRetrieval);
     const json = this.jsonEnabled();
     let report: RetrievalReport;
+    const progress = progressBar('searching', { enabled: !json });
     try {
       report = await benchRetrieval({
         catalog: flags.catalog,
@@ -73,10 +75,12 @@ export default class BenchRetrieval extends Command {
         strategy: flags.strategy as 'two-stage' | 'single-stage',
         half: flags.half as 1 | 2 | undefined,
         rounds: flags.rounds,
-        onProgress: json ? undefined : progressBar(process.stderr, 'searching'),
+        onProgress: progress,
       });
     } catch (error) {
       this.error((error as Error).message, { exit: 1 });
+    } finally {
+      progress.end();
     }
     if (!json) {
       const format = (key: keyof RetrievalReport) => report[key].toFixed(DECIMALS[key] ?? 3);
