@@ -21,6 +21,8 @@ export type ValidationResult = { ok: true } | { ok: false; problems: ArgumentPro
 export class ArgumentValidator {
   private readonly ajv: Ajv;
   private readonly cache = new Map<string, ValidateFunction | null>();
+  /** The same schema object (a catalog entry's) skips hashing its JSON on every call. */
+  private readonly bySchema = new WeakMap<object, ValidateFunction | null>();
 
   constructor() {
     this.ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
@@ -36,6 +38,8 @@ export class ArgumentValidator {
   }
 
   private compile(schema: Record<string, unknown>): ValidateFunction | null {
+    const known = this.bySchema.get(schema);
+    if (known !== undefined) return known;
     const key = createHash('sha256').update(JSON.stringify(schema)).digest('base64url');
     let validate = this.cache.get(key);
     if (validate === undefined) {
@@ -47,6 +51,7 @@ export class ArgumentValidator {
       if (this.cache.size > 5000) this.cache.clear();
       this.cache.set(key, validate);
     }
+    this.bySchema.set(schema, validate);
     return validate;
   }
 }

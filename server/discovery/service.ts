@@ -8,6 +8,8 @@ import type { UpstreamSupervisor } from '../upstream/supervisor.js';
 import { ArgumentValidator, formatProblems } from './argument-validator.js';
 import { isMetaTool, META_TOOLS } from './meta-tools.js';
 import type { ToolIndex, ToolSearchResult } from './tool-index.js';
+import type { BreakerState } from '@localmcp/plugin-api';
+import { allows, allowsServer, FULL_ACCESS, type Scope } from '../security/scopes.js';
 
 export interface DiscoveryServiceOptions {
   config: DiscoveryConfig;
@@ -15,6 +17,8 @@ export interface DiscoveryServiceOptions {
   router: Router;
   upstreams: UpstreamSupervisor;
   index: ToolIndex;
+  /** The breaker state a call to a tool meets now; anything but CLOSED is shown as degraded. */
+  health?: (server: string, tool: string) => BreakerState;
 }
 
 export interface ServerSummary {
@@ -23,6 +27,11 @@ export interface ServerSummary {
   tools: number;
   state: string;
 }
+
+const unknownTool = (name: string) =>
+  new LocalmcpError(ErrorCodes.TOOL_NOT_FOUND, `Unknown tool "${name}". Call tools/list for the available tools.`, {
+    data: { tool: name },
+  });
 
 const text = (value: string, isError = false): CallToolResult => ({
   content: [{ type: 'text', text: value }],
@@ -47,9 +56,20 @@ export class DiscoveryService {
     return this.options.index;
   }
 
-  listTools(mode: DiscoveryMode): Tool[] {
-    const catalog = this.options.catalog.listTools();
-    const published = (entries: typeof catalog) => entries.map((e) => ({ ...e.item, name: e.publicName }));
+  /** Whether `scope` reaches the catalog tool `name` (false for names that are not in the catalog). */
+  allowsTool(scope: Scope, name: string): boolean {
+    if (scope.admin) return true;
+    const entry = this.options.catalog.resolveTool(name);
+    return entry !== undefined && allows(scope, entry.server, entry.originalName, entry.publicName);
+  }
+
+  /** What a session of `mode` lists; only the tools `scope` grants (the meta-tools are scoped inside). */
+  listTools(mode: DiscoveryMode, scope: Scope = FULL_ACCESS): Tool[] {
+    const catalog = this.options.catalog
+      .listTools()
+      .filter((e) => scope.admin || allows(scope, e.server, e.originalName, e.publicName));
+    const published = (entries: typeof catalog) =>
+      entries.map((e) => this.markDegraded({ ...e.item, name: e.publicName }, e.server, e.originalName));
     if (mode === 'all') return published(catalog);
     if (mode === 'discovery') return META_TOOLS;
     return [...META_TOOLS, ...published(catalog.filter((e) => this.pinned(e.publicName)))];
@@ -59,6 +79,8 @@ export class DiscoveryService {
     if (mode !== 'all' && isMetaTool(name)) return this.callMetaTool(name, args ?? {}, options);
     // Tools stay callable by name in every mode: a model that remembers a name need not search again.
     const entry = this.options.catalog.resolveTool(name);
+    // Out of scope reads exactly like unknown: a key must not learn what other servers offer.
+    if (entry && options.scope && !this.allowsTool(options.scope, name)) throw unknownTool(name);
     if (entry) {
       const check = this.validator.validate(entry.item.inputSchema as Record<string, unknown>, args);
       if (!check.ok) {
@@ -74,19 +96,56 @@ export class DiscoveryService {
     return this.options.router.callTool(name, args, options);
   }
 
-  async search(query: string, options: { limit?: number; servers?: string[] } = {}): Promise<ToolSearchResult[]> {
+  /** Ranked tools; with a `scope`, ranked among the tools it grants (not filtered after the top k). */
+  async search(
+    query: string,
+    options: { limit?: number; servers?: string[]; scope?: Scope } = {},
+  ): Promise<ToolSearchResult[]> {
     const { defaultLimit, maxLimit } = this.options.config;
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? defaultLimit)), maxLimit);
-    return this.options.index.search(query, { limit, servers: options.servers });
+    const scope = options.scope;
+    const accept = scope && !scope.admin ? (name: string) => this.allowsTool(scope, name) : undefined;
+    const results = await this.options.index.search(query, { limit, servers: options.servers, accept });
+    if (!this.options.health) return results;
+    return results.map((result) => {
+      const entry = this.options.catalog.resolveTool(result.name);
+      const state = entry ? this.options.health!(entry.server, entry.originalName) : 'CLOSED';
+      if (state === 'CLOSED') return result;
+      return { ...result, state, reason: `${result.reason}; degraded: circuit ${state}, calls may get a fallback` };
+    });
   }
 
-  listServers(): ServerSummary[] {
-    return this.options.upstreams.statuses().map((s) => ({
-      name: s.name,
-      summary: s.description ?? s.serverInfo?.name ?? '',
-      tools: this.options.catalog.toolCount(s.name),
-      state: s.state,
-    }));
+  /**
+   * A tool whose circuit is not CLOSED is listed with its state in `_meta` and a note at the head of its
+   * description, which is what a model reads: it can still call it, but may get a fallback answer.
+   */
+  private markDegraded(tool: Tool, server: string, original: string): Tool {
+    const state = this.options.health?.(server, original) ?? 'CLOSED';
+    if (state === 'CLOSED') return tool;
+    return {
+      ...tool,
+      description: `[degraded: circuit ${state}; calls may get a fallback answer] ${tool.description ?? ''}`.trim(),
+      _meta: { ...tool._meta, 'localmcp/breaker': { state } },
+    };
+  }
+
+  /** The servers `scope` reaches (wholly, or through at least one granted tool), with the tools it grants. */
+  listServers(scope: Scope = FULL_ACCESS): ServerSummary[] {
+    const granted = new Map<string, number>();
+    for (const e of this.options.catalog.listTools()) {
+      if (scope.admin || allows(scope, e.server, e.originalName, e.publicName)) {
+        granted.set(e.server, (granted.get(e.server) ?? 0) + 1);
+      }
+    }
+    return this.options.upstreams
+      .statuses()
+      .filter((s) => allowsServer(scope, s.name) || granted.has(s.name))
+      .map((s) => ({
+        name: s.name,
+        summary: s.description ?? s.serverInfo?.name ?? '',
+        tools: granted.get(s.name) ?? 0,
+        state: s.state,
+      }));
   }
 
   private async callMetaTool(
@@ -101,7 +160,11 @@ export class DiscoveryService {
       case 'search_tools': {
         const server = args.server as string | string[] | undefined;
         const servers = server === undefined ? undefined : Array.isArray(server) ? server : [server];
-        const tools = await this.search(String(args.query), { limit: args.limit as number | undefined, servers });
+        const tools = await this.search(String(args.query), {
+          limit: args.limit as number | undefined,
+          servers,
+          scope: options.scope,
+        });
         const results = tools.map(({ matched: _matched, ...tool }) => tool);
         if (results.length === 0) {
           return text(
@@ -114,7 +177,7 @@ export class DiscoveryService {
         return text(JSON.stringify({ tools: results }));
       }
       case 'list_servers':
-        return text(JSON.stringify({ servers: this.listServers() }));
+        return text(JSON.stringify({ servers: this.listServers(options.scope) }));
       default:
         return this.callThrough(String(args.name), (args.arguments ?? {}) as Record<string, unknown>, options);
     }
@@ -126,9 +189,11 @@ export class DiscoveryService {
     args: Record<string, unknown>,
     options: CallOptions,
   ): Promise<CallToolResult> {
-    const entry = this.options.catalog.resolveTool(name);
+    const found = this.options.catalog.resolveTool(name);
+    const entry = found && (!options.scope || this.allowsTool(options.scope, name)) ? found : undefined;
     if (!entry) {
-      const similar = (await this.search(name.replace(/[_-]+/g, ' '), { limit: 3 })).map((t) => t.name);
+      const query = name.replace(/[_-]+/g, ' ');
+      const similar = (await this.search(query, { limit: 3, scope: options.scope })).map((t) => t.name);
       const hint = similar.length > 0 ? ` Similar tools: ${similar.join(', ')}.` : '';
       return text(`Unknown tool "${name}". Use search_tools to find tool names.${hint}`, true);
     }

@@ -15,6 +15,8 @@ export interface ToolSearchResult {
   inputSchema: Record<string, unknown>;
   score: number;
   reason: string;
+  /** Set when the tool's circuit is not CLOSED (calls may get a fallback answer). */
+  state?: string;
   /** Which fields matched which query terms (for `--explain`). */
   matched?: Record<string, string[]>;
 }
@@ -45,6 +47,7 @@ export class ToolIndex {
   private readonly indexed = new Map<string, string>();
   private readonly denseIndexed = new Map<string, string>();
   private denseWork: Promise<void> = Promise.resolve();
+  private onEmbedded: ((done: number, total: number) => void) | undefined;
 
   constructor(private readonly options: ToolIndexOptions) {
     options.catalog.on('changed', (kinds) => {
@@ -78,9 +81,17 @@ export class ToolIndex {
     }
   }
 
-  /** Resolves when background embedding has caught up (tests, `tools search`). */
-  async settled(): Promise<void> {
-    await this.denseWork;
+  /**
+   * Resolves when background embedding has caught up (tests, `tools search`); `onProgress` hears of each embedded
+   * batch meanwhile (tools embedded so far, tools to embed), for a progress bar.
+   */
+  async settled(onProgress?: (done: number, total: number) => void): Promise<void> {
+    this.onEmbedded = onProgress;
+    try {
+      await this.denseWork;
+    } finally {
+      this.onEmbedded = undefined;
+    }
   }
 
   private async syncDense(dense: DenseSearch, docs: Map<string, ToolDocument>): Promise<void> {
@@ -97,6 +108,7 @@ export class ToolIndex {
       const batch = missing.slice(i, i + 64);
       const vectors = await dense.embedder.embed(batch.map((m) => m.text));
       await dense.cache.setMany(batch.map((m, j) => [m.hash, vectors[j]!] as [string, Float32Array]));
+      this.onEmbedded?.(i + batch.length, missing.length);
     }
     await dense.backend.upsert(pending.map(({ doc, hash }) => ({ id: doc.id, vector: dense.cache.get(hash)! })));
     for (const { doc, hash } of pending) this.denseIndexed.set(doc.id, hash);
@@ -108,13 +120,26 @@ export class ToolIndex {
   }
 
   /** Ranked tools for a query; an empty or unmatched query is an empty list, never an error. */
-  async search(query: string, options: { limit: number; servers?: string[] }): Promise<ToolSearchResult[]> {
+  async search(
+    query: string,
+    options: { limit: number; servers?: string[]; accept?: (name: string) => boolean },
+  ): Promise<ToolSearchResult[]> {
     if (query.trim() === '') return [];
-    const wanted = options.servers?.length ? new Set(options.servers) : undefined;
+    const accept = options.accept;
+    let servers = options.servers?.length ? options.servers : undefined;
+    if (accept) {
+      // A scope limits the server stage too: a server with no allowed tool must not take a server slot.
+      const reachable = new Set<string>();
+      for (const entry of this.options.catalog.listTools()) if (accept(entry.publicName)) reachable.add(entry.server);
+      servers = (servers ?? [...reachable]).filter((server) => reachable.has(server));
+      if (servers.length === 0) return [];
+    }
+    const wanted = servers ? new Set(servers) : undefined;
     const pool = Math.max(options.limit * 4, 20);
     const lexical = this.lexical.search(query, {
       limit: pool,
-      servers: options.servers,
+      servers,
+      accept,
       strategy: this.options.strategy,
     });
     const byId = new Map(lexical.map((hit) => [hit.id, hit]));
@@ -123,9 +148,11 @@ export class ToolIndex {
     if (dense && this.denseIndexed.size > 0) {
       try {
         const [vector] = await dense.embedder.embed([query]);
-        const filter = wanted
-          ? (id: string) => wanted.has(this.options.catalog.resolveTool(id)?.server ?? '')
-          : undefined;
+        const filter =
+          wanted || accept
+            ? (id: string) =>
+                (!wanted || wanted.has(this.options.catalog.resolveTool(id)?.server ?? '')) && (!accept || accept(id))
+            : undefined;
         const hits = await dense.backend.search(vector!, { limit: pool, filter });
         ranked = fuseScores(lexical, hits, dense.fusion);
       } catch (error) {
@@ -135,7 +162,7 @@ export class ToolIndex {
     const results: ToolSearchResult[] = [];
     for (const { id, score, dense: denseScore } of ranked) {
       const entry = this.options.catalog.resolveTool(id);
-      if (!entry || (wanted && !wanted.has(entry.server))) continue;
+      if (!entry || (wanted && !wanted.has(entry.server)) || (accept && !accept(id))) continue;
       const hit = byId.get(id);
       const reason = hit?.reason ?? (denseScore !== undefined ? 'similar in meaning (embedding)' : 'related');
       results.push({

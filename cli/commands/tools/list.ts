@@ -3,12 +3,16 @@ import { BaseCommand, ExitCodes } from '../../base-command.js';
 import { withUpstreams } from '../../inspect.js';
 import { renderTable } from '../../table.js';
 
+const WARNING = /^\[localmcp warning:[^\]]*\]\s*/;
+
 interface ToolRow {
   name: string;
   server: string;
   originalName: string;
   description: string;
   inputSchema: unknown;
+  /** The poisoning screen's verdict: `marked` (listed with a warning), `hidden` (not served), or null. */
+  flagged: { action: 'marked' | 'hidden'; rules: string[] } | null;
 }
 
 export default class ToolsList extends BaseCommand<typeof ToolsList> {
@@ -21,28 +25,54 @@ export default class ToolsList extends BaseCommand<typeof ToolsList> {
 
   async run(): Promise<{ tools: ToolRow[]; unavailable: string[] }> {
     const setup = await this.setup();
-    const { tools, unavailable } = await withUpstreams(setup, (gateway) => ({
+    const { tools, flagged, unavailable } = await withUpstreams(setup, (gateway) => ({
       tools: gateway.catalog.listTools(),
+      flagged: gateway.toolScreen.flagged,
       unavailable: gateway.upstreams
         .statuses()
         .filter((s) => s.state !== 'ready' && s.state !== 'disabled')
         .map((s) => s.name),
     }));
     const servers = this.flags.server;
-    const rows: ToolRow[] = tools
-      .filter((t) => !servers || servers.includes(t.server))
-      .map((t) => ({
+    const flag = (server: string, tool: string) => {
+      const found = flagged.find((f) => f.server === server && f.tool === tool);
+      return { flagged: found ? { action: found.action, rules: found.rules } : null };
+    };
+    const rows: ToolRow[] = [
+      ...tools.map((t) => ({
         name: t.publicName,
         server: t.server,
         originalName: t.originalName,
         description: t.item.description ?? '',
         inputSchema: t.item.inputSchema,
-      }));
+        ...flag(t.server, t.originalName),
+      })),
+      // Hidden tools are not in the catalog; they are listed here so that an operator sees what was held back.
+      ...flagged
+        .filter((f) => f.action === 'hidden')
+        .map((f) => ({
+          name: '-',
+          server: f.server,
+          originalName: f.tool,
+          description: f.findings.map((x) => `${x.field}: ${x.what}`).join('; '),
+          inputSchema: undefined,
+          ...flag(f.server, f.tool),
+        })),
+    ].filter((t) => !servers || servers.includes(t.server));
     if (!this.jsonEnabled()) {
+      // FLAGGED comes last and only when the poisoning screen flagged something: scripts reading the first
+      // columns keep working.
+      const anyFlagged = rows.some((r) => r.flagged);
       this.log(
         renderTable(
-          ['NAME', 'SERVER', 'DESCRIPTION'],
-          rows.map((r) => [r.name, r.server, r.description.split('\n')[0] ?? '']),
+          ['NAME', 'SERVER', 'DESCRIPTION', ...(anyFlagged ? ['FLAGGED'] : [])],
+          rows.map((r) => [
+            r.name === '-' ? `(${r.originalName})` : r.name,
+            r.server,
+            // A marked description starts with the gateway's warning; the table shows the tool's own first line.
+            (r.flagged?.action === 'marked' ? r.description.replace(WARNING, '') : r.description).split('\n')[0] ?? '',
+            ...(anyFlagged ? [r.flagged ? `${r.flagged.action}: ${r.flagged.rules.join(',')}` : ''] : []),
+          ]),
         ),
       );
       this.log(`\n${rows.length} tools`);

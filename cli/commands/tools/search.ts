@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand, ExitCodes } from '../../base-command.js';
 import { withUpstreams } from '../../inspect.js';
+import { progressBar } from '../../progress.js';
 import { renderTable } from '../../table.js';
 import type { ToolSearchResult } from '../../../server/index.js';
 
@@ -30,7 +31,9 @@ export default class ToolsSearch extends BaseCommand<typeof ToolsSearch> {
     const { tools, unavailable } = await withUpstreams(
       setup,
       async (gateway) => {
-        await gateway.discovery.index.settled();
+        // With an embedder, tools are embedded first (seconds to minutes with a local model on a big catalog).
+        const progress = progressBar('embedding tools', { enabled: !this.jsonEnabled() });
+        await gateway.discovery.index.settled(progress).finally(progress.end);
         return {
           tools: await gateway.discovery.search(args.query, { limit: this.flags.limit, servers: this.flags.server }),
           unavailable: gateway.upstreams.statuses().filter((s) => s.state !== 'ready' && s.state !== 'disabled'),

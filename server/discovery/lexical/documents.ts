@@ -4,6 +4,7 @@
 
 import type { JsonSchema, ToolDocument } from '@localmcp/plugin-api';
 import { analyze } from '../text/analyzer.js';
+import { isCjkTerm } from '../text/tokenize.js';
 
 /** The fields of a tool document. */
 export const TOOL_FIELDS = [
@@ -65,6 +66,15 @@ export function firstSentence(text: string | undefined): string {
   const match = /^[\s\S]*?(?:[.!?](?=\s|$)|[。！？]|\n\s*\n|$)/.exec(text.trim());
   return (match?.[0] ?? text).slice(0, 300);
 }
+
+/**
+ * How much a term adds to the length of its field, for BM25's length normalisation. A word is 1. CJK text is
+ * indexed as character unigrams and bigrams, two terms per character, while a Chinese word is one or two
+ * characters: counted term by term, a Chinese description looks three to four times longer than an English one
+ * saying as much, and every match in it is discounted for that. A CJK term counts a half, so CJK text is measured
+ * in characters. (A third, words of about one and a half characters, did worse on the tuning half.)
+ */
+export const lengthOfTerm = (term: string): number => (isCjkTerm(term) ? 1 / 2 : 1);
 
 /** The terms of each field of a tool. */
 export function toolFieldTerms(doc: ToolDocument): Record<ToolField, string[]> {

@@ -59,7 +59,9 @@ export function explainMatch(
       if (!words.has(field)) words.set(field, []);
       if (!shown.has(field)) shown.set(field, []);
       words.get(field)!.push(concept.word);
-      shown.get(field)!.push(via ? `"${concept.word}" (${via.via ?? 'related'})` : `"${concept.word}"`);
+      // A thesaurus word is a related word to the reader.
+      const how = via?.via === 'spelling' ? 'spelling' : 'related';
+      shown.get(field)!.push(via ? `"${concept.word}" (${how})` : `"${concept.word}"`);
     });
   }
   const matched: Partial<Record<ToolField, string[]>> = {};

@@ -63,12 +63,21 @@ export class FieldIndex<F extends string> {
   private weightBuffer = new Float64Array(0);
   private conceptMark = new Uint32Array(0);
   private docMark = new Uint32Array(0);
+  private anchorMark = new Uint32Array(0);
   private compileMark = new Uint32Array(0);
   private position = new Int32Array(0);
   private epoch = 0;
   private readonly log = new ContributionLog();
 
-  constructor(fields: Record<F, FieldSpec>, k1: number) {
+  /**
+   * `termLength` is how much one term adds to a field's length (1 unless said otherwise): length normalisation
+   * should compare how much a field says, and some terms say less than a word (see lengthOfTerm in documents.ts).
+   */
+  constructor(
+    fields: Record<F, FieldSpec>,
+    k1: number,
+    private readonly termLength: (term: string) => number = () => 1,
+  ) {
     this.fields = Object.keys(fields) as F[];
     this.specs = this.fields.map((f) => fields[f]);
     this.k1 = k1;
@@ -110,8 +119,10 @@ export class FieldIndex<F extends string> {
         }
       }
       distinct.push([...counts.keys()]);
-      this.lengths[slot * F + f] = terms.length;
-      this.totalLength[f]! += terms.length;
+      let length = 0;
+      for (const term of terms) length += this.termLength(term);
+      this.lengths[slot * F + f] = length;
+      this.totalLength[f]! += length;
     }
     this.terms[slot] = distinct;
     this.version++;
@@ -180,7 +191,7 @@ export class FieldIndex<F extends string> {
     this.resetMarksIfNeeded();
     const slots: number[] = [];
     const { scoreBuffer: score, coverageBuffer: coverage, bestBuffer: best } = this;
-    const { weightBuffer: bestWeight, conceptMark, docMark } = this;
+    const { weightBuffer: bestWeight, conceptMark, docMark, anchorMark } = this;
     const docEpoch = ++this.epoch;
     this.log.epoch = docEpoch;
     const k1 = this.k1;
@@ -194,9 +205,10 @@ export class FieldIndex<F extends string> {
       const queryWeight = 1 + Math.log(concept.count);
       const conceptEpoch = ++this.epoch;
       const touched: number[] = [];
-      for (const { term, weight } of concept.terms) {
+      for (const { term, weight, via } of concept.terms) {
         const posting = this.posting(term);
         if (!posting) continue;
+        const anchors = via !== 'thesaurus';
         const termIdf = weight === 1 ? conceptIdf : Math.min(conceptIdf, this.idf(term));
         const scale = weight * termIdf;
         const { slots: postingSlots, tf: postingTf } = posting;
@@ -205,6 +217,7 @@ export class FieldIndex<F extends string> {
           if (accept && !accept(slot)) continue;
           const t = postingTf[i]!;
           const value = (scale * t) / (k1 + t);
+          if (anchors) anchorMark[slot] = docEpoch;
           if (conceptMark[slot] !== conceptEpoch) {
             conceptMark[slot] = conceptEpoch;
             best[slot] = value;
@@ -229,6 +242,9 @@ export class FieldIndex<F extends string> {
       }
     });
     for (const slot of slots) coverage[slot] = totalIdf > 0 ? coverage[slot]! / totalIdf : 1;
+    // A document matched through the thesaurus alone is not a result: its words are too loosely related for
+    // that (a nonsense request would otherwise always find something). They only help rank what matched.
+    const anchored = slots.filter((slot) => anchorMark[slot] === docEpoch);
 
     const conceptCount = concepts.length;
     const contributions = (candidates: readonly number[]) => {
@@ -253,7 +269,7 @@ export class FieldIndex<F extends string> {
       }
       return out;
     };
-    return { slots, score, coverage, contributions };
+    return { slots: anchored, score, coverage, contributions };
   }
 
   /** The compiled posting of a term (see the file comment), or undefined when no document has it. */
@@ -294,6 +310,7 @@ export class FieldIndex<F extends string> {
     if (this.epoch < 0xf0000000) return;
     this.conceptMark.fill(0);
     this.docMark.fill(0);
+    this.anchorMark.fill(0);
     this.compileMark.fill(0);
     this.epoch = 0;
   }
@@ -329,6 +346,7 @@ export class FieldIndex<F extends string> {
     this.weightBuffer = grow(this.weightBuffer, capacity);
     this.conceptMark = grow(this.conceptMark, capacity);
     this.docMark = grow(this.docMark, capacity);
+    this.anchorMark = grow(this.anchorMark, capacity);
     this.compileMark = grow(this.compileMark, capacity);
     const position = new Int32Array(capacity);
     position.set(this.position);

@@ -6,7 +6,15 @@ import type { ToolDocument } from '@localmcp/plugin-api';
 import type { Term } from '../text/analyzer.js';
 import { conceptsOf, queryTermsOf, type QueryConcept } from '../text/query.js';
 import { SpellingIndex } from '../text/spelling.js';
-import { nameParts, serverFieldTerms, toolFieldTerms, type ServerField, type ToolField } from './documents.js';
+import { loadThesaurus } from '../text/thesaurus.js';
+import {
+  lengthOfTerm,
+  nameParts,
+  serverFieldTerms,
+  toolFieldTerms,
+  type ServerField,
+  type ToolField,
+} from './documents.js';
 import { explainMatch } from './explain.js';
 import { bigramCount, nameCoverageOf, phraseMatches, queryBigrams } from './features.js';
 import { FieldIndex } from './field-index.js';
@@ -40,6 +48,8 @@ export interface LexicalSearchOptions {
   limit?: number;
   /** Only tools of these servers. */
   servers?: readonly string[];
+  /** Only tools this accepts (a principal's scope), applied before ranking so the top k are all allowed. */
+  accept?: (id: string) => boolean;
   strategy?: RankingStrategy;
   combine?: ScoreCombination;
 }
@@ -68,8 +78,9 @@ export class LexicalIndex {
 
   constructor(options: LexicalIndexOptions = {}) {
     this.options = resolveOptions(options);
-    this.tools = new FieldIndex(this.options.fields, this.options.k1);
-    this.servers = new FieldIndex(this.options.serverFields, this.options.k1);
+    this.tools = new FieldIndex(this.options.fields, this.options.k1, lengthOfTerm);
+    this.servers = new FieldIndex(this.options.serverFields, this.options.k1, lengthOfTerm);
+    if (this.options.thesaurusWeight > 0) loadThesaurus();
   }
 
   /** Adds tools, or replaces those whose id is already indexed. */
@@ -117,7 +128,14 @@ export class LexicalIndex {
     if (limit <= 0 || this.entries.size === 0) return [];
     const allowed = options.servers ? new Set(options.servers) : undefined;
     const strategy = options.strategy ?? this.options.strategy;
-    const result = this.rankQuery(query, limit, allowed, strategy, options.combine ?? this.options.combine);
+    const result = this.rankQuery(
+      query,
+      limit,
+      allowed,
+      strategy,
+      options.combine ?? this.options.combine,
+      options.accept,
+    );
     if (!result) return [];
     return result.ranked.map(({ item: { doc, terms }, score }) => {
       const { matched, reason } = explainMatch(result.concepts, terms);
@@ -131,13 +149,25 @@ export class LexicalIndex {
     allowed: ReadonlySet<string> | undefined,
     strategy: RankingStrategy,
     combine: ScoreCombination,
+    acceptTool?: (id: string) => boolean,
   ) {
     const queryTerms = queryTermsOf(query);
     const concepts = this.correctSpelling(
-      this.mostSpecific(conceptsOf(queryTerms, { synonymWeight: this.options.synonymWeight })),
+      this.mostSpecific(
+        conceptsOf(queryTerms, {
+          synonymWeight: this.options.synonymWeight,
+          thesaurusWeight: this.options.thesaurusWeight,
+        }),
+      ),
     );
     if (concepts.length === 0) return undefined;
-    const candidates = this.candidates(concepts, queryTerms, allowed, Math.max(limit, this.options.rerankDepth));
+    const candidates = this.candidates(
+      concepts,
+      queryTerms,
+      allowed,
+      Math.max(limit, this.options.rerankDepth),
+      acceptTool,
+    );
     const ranked = rank(
       candidates,
       {
@@ -199,8 +229,12 @@ export class LexicalIndex {
     queryTerms: readonly Term[],
     allowed: ReadonlySet<string> | undefined,
     depth: number,
+    acceptTool?: (id: string) => boolean,
   ): RankCandidate<Entry>[] {
-    const accept = allowed ? (slot: number) => allowed.has(this.serverOfSlot[slot]!) : undefined;
+    const inServers = allowed ? (slot: number) => allowed.has(this.serverOfSlot[slot]!) : undefined;
+    const accept = acceptTool
+      ? (slot: number) => (inServers?.(slot) ?? true) && acceptTool(this.tools.key(slot)!)
+      : inServers;
     const { slots, score, coverage, contributions } = this.tools.score(concepts, accept);
     const c = this.options.coordination;
     const first = topK(slots, (slot) => score[slot]! * coverage[slot]! ** c, depth);

@@ -17,6 +17,8 @@ export interface LexicalIndexOptions {
   serverFields?: Partial<Record<ServerField, Partial<FieldSpec>>>;
   /** Weight of a related word (get ~ fetch) relative to the query's own word; 0 disables expansion. */
   synonymWeight?: number;
+  /** Weight of a word the general thesaurus relates to a query word (estimate ~ calculate); 0 disables it. */
+  thesaurusWeight?: number;
   /**
    * Coordination: scores are multiplied by coverage^coordination, coverage being the IDF-weighted share of the
    * query's concepts a tool matches. 0 turns it off.
@@ -82,6 +84,7 @@ export type ResolvedOptions = Required<Omit<LexicalIndexOptions, 'fields' | 'ser
 const DEFAULTS: Omit<ResolvedOptions, 'fields' | 'serverFields'> = {
   k1: 1.2,
   synonymWeight: 0.5,
+  thesaurusWeight: 0.2,
   coordination: 1,
   nameBoost: 2,
   phraseBoost: 0.25,
@@ -94,7 +97,10 @@ const DEFAULTS: Omit<ResolvedOptions, 'fields' | 'serverFields'> = {
   fusionK: 10,
   fusionWeight: 0.6,
   strategy: 'two-stage',
-  combine: 'mcp-zero',
+  // The plain product rather than MCP-Zero's (s·t)·max(s, t): that extra factor squares the stronger of the two
+  // scores, so a strong server drags its weaker tools above a better tool of the second-best server. With
+  // thousands of small servers (registry packages of one or two tools) that cost more than it gained.
+  combine: 'product',
 };
 
 function mergeSpecs<F extends string>(

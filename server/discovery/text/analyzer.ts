@@ -46,3 +46,10 @@ export function analyze(text: string, { queryStopWords = false } = {}): Term[] {
 
 /** The stemmed term of a single word, as documents would index it. */
 export const termOf = (word: string): string[] => analyze(word).map((t) => t.term);
+
+/**
+ * The terms of one lower-case word of letters a-z: what {@link termOf} gives for it, without the tokenizer (which
+ * such a word goes through unchanged). For word lists too long to tokenize word by word at start-up.
+ */
+export const termsOfPlainWord = (word: string): string[] =>
+  word.length < 2 || ENGLISH_STOP_WORDS.has(word) ? [] : (ABBREVIATIONS[word] ?? [word]).map(stem);

@@ -3,13 +3,14 @@
 
 import { analyze, type Term } from './analyzer.js';
 import { relatedTo } from './related.js';
+import { thesaurusOf } from './thesaurus.js';
 
 /** A term that counts as matching a query concept, and how much (1 for the word itself). */
 export interface WeightedTerm {
   term: string;
   weight: number;
   /** Why the term counts: a related word, or a spelling correction of a word no tool has. */
-  via?: 'related' | 'spelling';
+  via?: 'related' | 'spelling' | 'thesaurus';
 }
 
 /**
@@ -29,6 +30,8 @@ export interface QueryConcept {
 export interface QueryAnalysisOptions {
   /** Weight of related words relative to the word itself; 0 turns expansion off. */
   synonymWeight?: number;
+  /** Weight of the words the thesaurus relates to a query word (thesaurus.ts); 0 turns it off. */
+  thesaurusWeight?: number;
 }
 
 // What a request implies without saying it: a path or a file name means a file is involved, and its extension
@@ -70,7 +73,7 @@ export function analyzeQuery(query: string, options: QueryAnalysisOptions = {}):
 /** The concepts of already analysed query terms (see {@link analyzeQuery}). */
 export function conceptsOf(
   queryTerms: readonly Term[],
-  { synonymWeight = 0.5 }: QueryAnalysisOptions = {},
+  { synonymWeight = 0.5, thesaurusWeight = 0 }: QueryAnalysisOptions = {},
 ): QueryConcept[] {
   const concepts = new Map<string, QueryConcept>();
   for (const { term, word, joined, implied } of queryTerms) {
@@ -84,6 +87,11 @@ export function conceptsOf(
     const terms: WeightedTerm[] = [{ term, weight: 1 }];
     if (synonymWeight > 0)
       for (const other of relatedTo(term)) terms.push({ term: other, weight: synonymWeight, via: 'related' });
+    // What a path or URL implies is already a general word; the thesaurus is for what the request says.
+    if (thesaurusWeight > 0 && !implied)
+      for (const other of thesaurusOf(term))
+        if (!terms.some((t) => t.term === other))
+          terms.push({ term: other, weight: thesaurusWeight, via: 'thesaurus' });
     concepts.set(term, { word, term, terms, count: 1, optional });
   }
   return [...concepts.values()];

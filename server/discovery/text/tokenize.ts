@@ -40,6 +40,9 @@ const ORDINAL_SUFFIXES: ReadonlySet<string> = new Set(['st', 'nd', 'rd', 'th']);
 const ASCII = /^[\x20-\x7e]*$/;
 const DIACRITICS = /\p{M}+/gu;
 
+/** Whether an index term is CJK text (a character unigram or bigram). */
+export const isCjkTerm = (term: string): boolean => IS_CJK.test(term);
+
 const fold = (word: string): string =>
   ASCII.test(word) ? word.toLowerCase() : word.normalize('NFKD').replace(DIACRITICS, '').toLowerCase();
 

@@ -1,5 +1,6 @@
 // BM25F itself, on documents small enough to reason about by hand.
 import test from 'ava';
+import { lengthOfTerm } from '../../../server/discovery/lexical/documents.js';
 import { FieldIndex } from '../../../server/discovery/lexical/field-index.js';
 import { analyzeQuery } from '../../../server/discovery/text/query.js';
 
@@ -28,6 +29,19 @@ test('the same term frequency counts more in a shorter field (length normalisati
     long: { title: ['x'], body: ['report', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'] },
   });
   t.deepEqual(ranking(index, 'report'), ['short', 'long']);
+});
+
+test('a field length counts each term at its termLength: CJK n-grams count less than words', (t) => {
+  const docs = {
+    chinese: { title: [], body: ['report', '获', '获取', '取', '取新', '新', '新闻', '闻'] },
+    english: { title: [], body: ['report', 'fetch', 'latest', 'news', 'today'] },
+    other: { title: [], body: ['a1', 'a2', 'a3'] },
+  };
+  const plain = build(docs);
+  t.deepEqual(ranking(plain, 'report'), ['english', 'chinese'], 'eight terms make a longer field than five');
+  const weighted = new FieldIndex(fields, 1.2, lengthOfTerm);
+  for (const [key, terms] of Object.entries(docs)) weighted.set(key, terms);
+  t.deepEqual(ranking(weighted, 'report'), ['chinese', 'english'], 'four characters say less than four words');
 });
 
 test('rarer terms weigh more (IDF), and IDF follows removals', (t) => {

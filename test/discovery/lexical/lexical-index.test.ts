@@ -49,12 +49,37 @@ test('Chinese descriptions are found by Chinese and by English queries', (t) => 
   t.is(index.search('search keywords on bing')[0]?.id, 'bing__bing_search');
 });
 
+test('English requests find Chinese-described tools through the glossary', (t) => {
+  const train: ToolDocument = {
+    id: 'rail__get_tickets',
+    name: 'get_tickets',
+    server: 'rail',
+    description: '查询火车车票，返回车次、出发和到达时间',
+  };
+  const index = indexOf([...CATALOG, train]);
+  const [hit] = index.search('train departure times');
+  t.is(hit?.id, 'rail__get_tickets');
+  t.regex(hit?.reason ?? '', /"train" \(related\)/);
+});
+
+test('the thesaurus ranks what matched, and alone makes nothing a result', (t) => {
+  const docs: ToolDocument[] = [
+    { id: 'calc__evaluate', name: 'evaluate', server: 'calc', description: 'Calculate the value of an expression.' },
+    { id: 'kv__put', name: 'put', server: 'kv', description: 'Store a value under a key.' },
+  ];
+  // WordNet has a budget as a kind of calculation: with "value" matched as written, that decides.
+  t.deepEqual(ids(indexOf(docs).search('budget value')), ['calc__evaluate', 'kv__put']);
+  // A request whose words only the thesaurus relates to any tool finds nothing.
+  t.deepEqual(indexOf(docs).search('budget'), []);
+  t.deepEqual(indexOf(docs, { thesaurusWeight: 0 }).search('budget value').length, 2);
+});
+
 test('a typo of a word no tool has is corrected to the nearest known word', (t) => {
   const index = indexOf();
   const [hit] = index.search('forcast for a city');
   t.is(hit?.id, 'weather__get_forecast');
   t.regex(hit?.reason ?? '', /"forcast" \(spelling\)/);
-  t.deepEqual(indexOf(CATALOG, { spellingWeight: 0 }).search('forcast tomorrow'), []);
+  t.deepEqual(indexOf(CATALOG, { spellingWeight: 0, thesaurusWeight: 0 }).search('forcast tomorrow'), []);
 });
 
 test('an empty query, a query of stop words only and a query that matches nothing give no hits', (t) => {
@@ -120,7 +145,10 @@ test('upsert adds and replaces tools; remove takes them out; size follows', (t) 
 
   index.remove(['misc__t1', 'unknown__id']);
   t.is(index.size(), CATALOG.length);
-  t.deepEqual(index.search('count words'), []);
+  t.false(
+    index.search('count words').some((h) => h.id === 'misc__t1'),
+    'other tools may match through related words',
+  );
   t.is(index.get('misc__t1'), undefined);
 });
 
@@ -158,15 +186,16 @@ test('two-stage ranks the tools of the best matching server ahead; single-stage 
     })),
   ];
   const query = 'move my kanban card';
-  // Without fusion, the gate alone: the kanban server's tools, then the others.
-  const gatedIndex = indexOf(docs, { fusionDepth: 0 });
+  // MCP-Zero's combination, which favours the best server more than the default product does. Without fusion,
+  // the gate alone: the kanban server's tools, then the others.
+  const gatedIndex = indexOf(docs, { fusionDepth: 0, combine: 'mcp-zero' });
   const single = ids(gatedIndex.search(query, { strategy: 'single-stage' }));
   const gated = ids(gatedIndex.search(query, { strategy: 'two-stage' }));
   t.deepEqual(single.slice(0, 2), ['kanban__move_card', 'misc__kanban_card_mover']);
   t.deepEqual(gated, ['kanban__move_card', 'kanban__list_cards', 'kanban__archive_card', 'misc__kanban_card_mover']);
   // With fusion (the default), the head of the list also draws on the ungated ranking: the strong tool of the
   // gated-out server comes up among the first results, still after the best tool of the best server.
-  const fusedHits = indexOf(docs).search(query, { strategy: 'two-stage' });
+  const fusedHits = indexOf(docs, { combine: 'mcp-zero' }).search(query, { strategy: 'two-stage' });
   const fused = ids(fusedHits);
   t.true(
     fusedHits.every((h, i) => i === 0 || h.score <= fusedHits[i - 1]!.score),

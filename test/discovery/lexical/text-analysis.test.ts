@@ -3,6 +3,7 @@ import test from 'ava';
 import { analyze, termOf } from '../../../server/discovery/text/analyzer.js';
 import { analyzeQuery, impliedTerms, queryTermsOf } from '../../../server/discovery/text/query.js';
 import { relatedTo } from '../../../server/discovery/text/related.js';
+import { thesaurusOf } from '../../../server/discovery/text/thesaurus.js';
 import { tokenize } from '../../../server/discovery/text/tokenize.js';
 
 const texts = (text: string) => tokenize(text).map((t) => (t.joined ? `${t.text}*` : t.text));
@@ -73,6 +74,31 @@ test('related words: general tool vocabulary, both ways, and between English and
   // "news" is not "new" (a word for "create"): the stemmer keeps them apart, so no expansion crosses.
   t.false(relatedTo(termOf('news')[0]!).has(termOf('create')[0]!));
   t.is(relatedTo('nonexistentterm').size, 0);
+});
+
+test('the Chinese glossary relates a word to each English meaning, not the meanings to each other', (t) => {
+  const [ticket] = termOf('ticket');
+  const [station] = termOf('station');
+  t.true(relatedTo(ticket!).has('车票'));
+  t.true(relatedTo('车票').has(ticket!));
+  t.true(relatedTo('科技').has(termOf('technology')[0]!));
+  t.true(relatedTo('科技').has('tech'));
+  t.false(relatedTo(termOf('technology')[0]!).has('tech'), 'two meanings of 科技 are not related through it');
+  t.false(relatedTo(ticket!).has(station!));
+});
+
+test('the thesaurus relates a word to its WordNet synonyms, more general words and derivations', (t) => {
+  const [estimate] = termOf('estimate');
+  t.true(thesaurusOf(estimate!).has(termOf('calculate')[0]!), 'estimate is a kind of calculation');
+  t.true(thesaurusOf(termOf('cheap')[0]!).has(termOf('inexpensive')[0]!));
+  t.true(thesaurusOf(termOf('analyze')[0]!).has(termOf('analysis')[0]!), 'derived from the same root');
+  t.is(thesaurusOf('nonexistentterm').size, 0);
+  const concept = analyzeQuery('estimate', { synonymWeight: 0.5, thesaurusWeight: 0.2 })[0];
+  t.deepEqual(
+    concept?.terms.find((x) => x.term === termOf('calculate')[0]),
+    { term: termOf('calculate')[0], weight: 0.2, via: 'thesaurus' },
+  );
+  t.false(analyzeQuery('estimate', { thesaurusWeight: 0 })[0]!.terms.some((x) => x.via === 'thesaurus'));
 });
 
 test('a query concept carries its related words at the given weight', (t) => {

@@ -36,9 +36,14 @@ test('the built-in plugin loads through the same loader as third-party plugins',
     options: { 'search:exact': { initialCapacity: 2 } },
   });
   t.teardown(() => registry.close());
+  // The other built-ins (the elastic and classic breakers) are found too, and left uncreated: not used.
   t.deepEqual(
     registry.statuses().map((s) => [s.id, s.status]),
-    [['search:exact', 'loaded']],
+    [
+      ['search:exact', 'loaded'],
+      ['breaker:elastic', 'available'],
+      ['breaker:classic', 'available'],
+    ],
   );
   const backend = registry.get('search', 'exact')!;
   await backend.upsert([{ id: 'one', vector: vec(1, 0) }]);
