@@ -1,6 +1,7 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Flags, type Command, type Interfaces } from '@oclif/core';
 import { errorMessage, isLocalmcpError } from '@localmcp/plugin-api';
 import { loadSetup, type Setup } from '../server/index.js';
+import { LocalmcpCommand } from './command.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -14,7 +15,7 @@ export const ExitCodes = {
 } as const;
 
 /** What every command that reads the config shares: `--config`, and turning local errors into clean exits. */
-export abstract class BaseCommand<T extends typeof Command> extends Command {
+export abstract class BaseCommand<T extends typeof Command> extends LocalmcpCommand {
   static override baseFlags = {
     config: Flags.string({
       char: 'c',

@@ -8,6 +8,9 @@ export function printReady(print: (line: string) => void, url: string, gateway: 
     `tools mode: ${setup.config.discovery.mode} · per endpoint: ${url}/mcp/discovery (search_tools + call_tool), ${url}/mcp/hybrid, ${url}/mcp/all`,
   );
   print(
+    `admin panel: ${url}/admin/ ${setup.config.gateway.adminToken ? '(sign in with the admin token)' : '(this machine only)'}`,
+  );
+  print(
     `config: ${setup.file ?? 'none found, serving the built-in demo servers (run `localmcp init` to create localmcp.yaml)'}`,
   );
   for (const s of statuses) {

@@ -4,6 +4,10 @@ export { listenHttp, type RunningHttpServer } from './http/listen.js';
 export { createHttpApp } from './http/app.js';
 export { serveStdio } from './stdio/serve-stdio.js';
 export { createLogger, silentLogger, type Logger } from './telemetry/logger.js';
+export { secretValues } from './telemetry/secrets.js';
+export { recordLlmUsage, traceLlmCall, type LlmUsage } from './telemetry/llm.js';
+export { runPrimary } from './cluster/primary.js';
+export { isWorker, onPrimaryShutdown, reportReady } from './cluster/worker.js';
 export type { UpstreamStatus, UpstreamState } from './upstream/upstream.js';
 export { Catalog } from './catalog/catalog.js';
 export { loadSetup, pluginLoadOptions, type Setup, type SetupOptions } from './setup.js';
@@ -17,3 +21,7 @@ export {
 } from './plugins/index.js';
 export type { ToolSearchResult } from './discovery/tool-index.js';
 export type { DiscoveryMode } from './config/schema.js';
+export type { BreakerView } from './resilience/view.js';
+export type { GatewayEventMap } from './gateway/events.js';
+export { KeyStore, keyFilePath, type ApiKeyInfo } from './security/key-store.js';
+export type { AgentEvent, AgentRun, AgentStep, LlmView, RoutedResponse } from './llm/index.js';

@@ -3,13 +3,14 @@ import { applyOverrides, envOverrides } from './config/overrides.js';
 import { loadConfig } from './config/load.js';
 import { toUpstreams } from './config/upstreams.js';
 import { demoServers } from './demo/index.js';
+import { breakerPluginName } from './resilience/setup.js';
 
 export interface SetupOptions {
   configPath?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Command-line values; they win over the environment, which wins over the file. */
-  overrides?: { host?: string; port?: number; token?: string; stateless?: boolean };
+  overrides?: { host?: string; port?: number; token?: string; adminToken?: string; stateless?: boolean };
 }
 
 export interface Setup {
@@ -51,10 +52,22 @@ export function pluginIdOf(kind: string, ref: string): string {
 
 /** What the loader needs from the config: required, disabled and used plugin ids, and their options. */
 export function pluginLoadOptions(config: GatewayConfig) {
-  const { discovery, plugins } = config;
+  const { discovery, plugins, resilience } = config;
   // The vector backend is only used together with an embedder.
   const used = discovery.embedder
     ? [pluginIdOf('embedder', discovery.embedder), pluginIdOf('search', discovery.backend)]
     : [];
-  return { required: plugins.required, disabled: plugins.disabled, options: plugins.options, used };
+  const l3Embedder = config.cache.l3.enabled ? (config.cache.l3.embedder ?? discovery.embedder) : undefined;
+  if (l3Embedder) used.push(pluginIdOf('embedder', l3Embedder));
+  const options: Record<string, unknown> = { ...plugins.options };
+  const required = [...plugins.required];
+  const breaker = breakerPluginName(resilience);
+  if (breaker !== undefined) {
+    // The breaker guards every call: it is required, and `resilience.options` are its options.
+    const id = `breaker:${breaker}`;
+    used.push(id);
+    if (!required.includes(id)) required.push(id);
+    options[id] = { ...(plugins.options[id] ?? {}), ...resilience.options };
+  }
+  return { required, disabled: plugins.disabled, options, used };
 }

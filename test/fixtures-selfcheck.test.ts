@@ -37,7 +37,7 @@ async function withFixture(
   }
 }
 
-type Stats = { calls: Record<string, number>; cancelled: number };
+type Stats = { calls: Record<string, number>; cancelled: number; hung: number };
 const stats = async ({ client }: ConnectedFixture) =>
   JSON.parse(firstText(await client.callTool({ name: 'stats', arguments: {} }))) as Stats;
 
@@ -90,7 +90,7 @@ for (const mode of FIXTURE_MODES) {
       await fixture.client.callTool({ name: 'echo', arguments: { text: 'a' } });
       await fixture.client.callTool({ name: 'echo', arguments: { text: 'b' } });
       await fixture.client.callTool({ name: 'add', arguments: { a: 1, b: 2 } });
-      t.deepEqual(await stats(fixture), { calls: { echo: 2, add: 1, stats: 1 }, cancelled: 0 });
+      t.deepEqual(await stats(fixture), { calls: { echo: 2, add: 1, stats: 1 }, cancelled: 0, hung: 0 });
 
       const controller = new AbortController();
       const call = fixture.client.callTool({ name: 'slow', arguments: { ms: 60_000, steps: 600 } }, undefined, {

@@ -39,6 +39,7 @@ export class Catalog extends EventEmitter<CatalogEvents> {
 
   constructor(private readonly separator = '__') {
     super();
+    this.setMaxListeners(0); // one listener per downstream session
   }
 
   /** Replaces what one server offers (empty lists when it went down) and tells listeners what changed. */
@@ -109,6 +110,16 @@ export class Catalog extends EventEmitter<CatalogEvents> {
 
   listResourceTemplates(): ResourceTemplate[] {
     return this.templates.map((t) => t.item);
+  }
+
+  /** Resources with the server that answers each (for filtering by scope). */
+  listResourceEntries(): Array<{ server: string; item: Resource }> {
+    return [...this.resources.values()];
+  }
+
+  /** Resource templates with the server that owns each. */
+  listResourceTemplateEntries(): Array<{ server: string; item: ResourceTemplate }> {
+    return this.templates.map(({ server, item }) => ({ server, item }));
   }
 
   resolveTool(name: string): CatalogEntry<Tool> | undefined {

@@ -12,3 +12,6 @@ export type {
 } from './schema.js';
 export type { ConfigIssue } from './format-issues.js';
 export { CONFIG_FILE_NAMES } from './paths.js';
+// For `localmcp init --import`: read another client's file as the loader does, without interpolating it.
+export { parseConfigText, stripJsonc } from './parse-text.js';
+export { stripUnknownKeys } from './unknown-keys.js';

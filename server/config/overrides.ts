@@ -6,6 +6,7 @@ export interface GatewayOverrides {
   host?: string;
   port?: number;
   token?: string;
+  adminToken?: string;
   stateless?: boolean;
 }
 
@@ -29,17 +30,23 @@ export function applyOverrides(config: GatewayConfig, overrides: GatewayOverride
   if (overrides.host !== undefined) gateway.host = overrides.host;
   if (overrides.port !== undefined) gateway.port = checkPort(overrides.port, 'port');
   if (overrides.token !== undefined) gateway.token = overrides.token;
+  if (overrides.adminToken !== undefined) gateway.adminToken = overrides.adminToken;
   if (overrides.stateless !== undefined) gateway.stateless = overrides.stateless;
   return { ...config, gateway };
 }
 
 /**
- * Overrides from LOCALMCP_HOST, LOCALMCP_PORT and LOCALMCP_TOKEN. Empty values count as unset, so
+ * Overrides from LOCALMCP_HOST, LOCALMCP_PORT, LOCALMCP_TOKEN and LOCALMCP_ADMIN_TOKEN. Empty values count as unset, so
  * `LOCALMCP_PORT= localmcp serve` does not fail. A port that is not a whole number in 0-65535 is an error
  * rather than being ignored: a typo should not silently start the gateway on another port.
  */
-export function envOverrides(env: NodeJS.ProcessEnv): { host?: string; port?: number; token?: string } {
-  const result: { host?: string; port?: number; token?: string } = {};
+export function envOverrides(env: NodeJS.ProcessEnv): {
+  host?: string;
+  port?: number;
+  token?: string;
+  adminToken?: string;
+} {
+  const result: { host?: string; port?: number; token?: string; adminToken?: string } = {};
   const host = env.LOCALMCP_HOST?.trim();
   if (host) result.host = host;
   const port = env.LOCALMCP_PORT?.trim();
@@ -54,5 +61,6 @@ export function envOverrides(env: NodeJS.ProcessEnv): { host?: string; port?: nu
     result.port = checkPort(Number(port), 'LOCALMCP_PORT');
   }
   if (env.LOCALMCP_TOKEN) result.token = env.LOCALMCP_TOKEN;
+  if (env.LOCALMCP_ADMIN_TOKEN) result.adminToken = env.LOCALMCP_ADMIN_TOKEN;
   return result;
 }

@@ -2,13 +2,22 @@ import { z } from 'zod';
 import { expected, formatPath } from './format-issues.js';
 import { booleanField, defaultNamespace, intField, nonEmptyString, stringList } from './schema-fields.js';
 import { DiscoverySchema } from './discovery-schema.js';
+import { CacheSchema } from './cache-schema.js';
+import { LlmSchema } from './llm-schema.js';
+import { RedisSchema } from './redis-schema.js';
 import { ResilienceSchema } from './resilience-schema.js';
+import { SecuritySchema } from './security-schema.js';
+import { TelemetrySchema } from './telemetry-schema.js';
 import { ServerConfigSchema } from './server-schema.js';
 import type { Transport } from './server-schema.js';
 
 export { ServerConfigSchema, SERVER_TYPES } from './server-schema.js';
 export { DiscoverySchema, DISCOVERY_MODES, type DiscoveryConfig, type DiscoveryMode } from './discovery-schema.js';
 export type { ServerConfig, ServerConfigInput, Transport } from './server-schema.js';
+export type { RedisConfig } from './redis-schema.js';
+export type { CacheConfig } from './cache-schema.js';
+export type { SecurityConfig } from './security-schema.js';
+export type { TelemetryConfig } from './telemetry-schema.js';
 
 const MAX_MS = 2 ** 31 - 1;
 const ms = (min: number) => intField(min, MAX_MS, `an integer number of milliseconds (${min} to ${MAX_MS})`);
@@ -30,6 +39,8 @@ const GatewaySchema = z.object(
     port: intField(0, 65535, 'an integer between 0 and 65535').default(7420),
     // `token: ${LOCALMCP_TOKEN:-}` yields "" when unset; that means "no token", not "the empty token".
     token: z.preprocess((v: string) => (v === '' ? undefined : v), nonEmptyString().optional()).optional(),
+    // The admin API and panel's token; without one they answer only on loopback connections.
+    adminToken: z.preprocess((v: string) => (v === '' ? undefined : v), nonEmptyString().optional()).optional(),
     // Only separators that cannot be part of a namespace's letters and digits keep `ns<sep>tool` splittable,
     // and MCP clients reject tool names with other punctuation.
     separator: z
@@ -74,12 +85,24 @@ export const GatewayConfigSchema = z
       plugins: PluginsSchema.prefault({}),
       discovery: DiscoverySchema.prefault({}),
       resilience: ResilienceSchema.prefault({}),
+      redis: RedisSchema.optional(),
+      cache: CacheSchema.prefault({}),
+      security: SecuritySchema.prefault({}),
+      llm: LlmSchema.prefault({}),
+      telemetry: TelemetrySchema.prefault({}),
       mcpServers: ServersSchema.default({}),
       servers: ServersSchema.optional(),
     },
     expected('a mapping with "mcpServers" and optionally "gateway", "plugins" and "discovery"'),
   )
   .superRefine((config, ctx) => {
+    if (config.cache.l2.enabled === true && !config.redis) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cache', 'l2', 'enabled'],
+        message: 'L2 needs a top-level "redis" section',
+      });
+    }
     const owners = new Map<string, string>();
     const entries = [
       ...Object.entries(config.mcpServers).map(([name, s]) => ['mcpServers', name, s] as const),

@@ -11,6 +11,9 @@ import {
 import type { Catalog } from '../catalog/catalog.js';
 import type { DiscoveryMode } from '../config/schema.js';
 import type { DiscoveryService } from '../discovery/service.js';
+import { ErrorCodes, LocalmcpError } from '@localmcp/plugin-api';
+import { allowsServer, FULL_ACCESS, type Scope } from '../security/scopes.js';
+import type { GatewayEvents } from './events.js';
 import type { Router } from './router.js';
 import { toWireError } from './mcp-errors.js';
 
@@ -24,10 +27,19 @@ const INSTRUCTIONS: Record<DiscoveryMode, string> = {
     'localmcp is a gateway in front of many MCP servers. A few tools are listed directly; find any other with search_tools (describe the task) and run it with call_tool.',
 };
 
+/** Who a session serves: its principal id (audit) and scope (what it lists and may call). */
+export interface SessionPrincipal {
+  id: string;
+  scope: Scope;
+}
+
+const ANONYMOUS: SessionPrincipal = { id: 'anonymous', scope: FULL_ACCESS };
+
 export interface SessionDeps {
   catalog: Catalog;
   router: Router;
   discovery: DiscoveryService;
+  events: GatewayEvents;
 }
 
 /**
@@ -35,8 +47,15 @@ export interface SessionDeps {
  * transport session (Streamable HTTP, SSE, stdio) gets its own, as the SDK requires one Server per transport.
  * Returns the server and a `dispose` that unsubscribes it from catalog changes.
  */
-export function createSessionServer(deps: SessionDeps, mode: DiscoveryMode): { server: Server; dispose: () => void } {
-  const { catalog, router, discovery } = deps;
+export function createSessionServer(
+  deps: SessionDeps,
+  mode: DiscoveryMode,
+  principal: SessionPrincipal = ANONYMOUS,
+): { server: Server; dispose: () => void } {
+  const { catalog, router, discovery, events } = deps;
+  const { scope } = principal;
+  // Prompts and resources have no tool name: only a scope that grants their whole server reaches them.
+  const reaches = (server: string) => allowsServer(scope, server);
   const server = new Server(GATEWAY_SERVER_INFO, {
     capabilities: {
       tools: { listChanged: true },
@@ -56,13 +75,28 @@ export function createSessionServer(deps: SessionDeps, mode: DiscoveryMode): { s
       }
     };
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: discovery.listTools(mode) }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: discovery.listTools(mode, scope) }));
 
   server.setRequestHandler(
     CallToolRequestSchema,
     guard(async (request, extra) => {
       const token = request.params._meta?.progressToken;
-      return discovery.callTool(request.params.name, request.params.arguments, mode, {
+      const { name, arguments: args } = request.params;
+      const started = Date.now();
+      const audit = (ok: boolean) => {
+        const target = name === 'call_tool' && typeof args?.name === 'string' ? args.name : undefined;
+        events.emit('tool:called', {
+          principal: principal.id,
+          name,
+          target,
+          ok,
+          ms: Date.now() - started,
+          at: started,
+        });
+      };
+      const result = discovery.callTool(name, args, mode, {
+        scope,
+        principal: principal.id,
         signal: extra.signal,
         meta: request.params._meta,
         // Progress from upstream is relayed under the token the downstream client chose.
@@ -74,25 +108,60 @@ export function createSessionServer(deps: SessionDeps, mode: DiscoveryMode): { s
                   .sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...progress } })
                   .catch(() => undefined),
       });
+      return result.then(
+        (value) => (audit(!value.isError), value),
+        (error: unknown) => {
+          audit(false);
+          throw error;
+        },
+      );
     }),
   );
 
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({
-    prompts: catalog.listPrompts().map((entry) => ({ ...entry.item, name: entry.publicName })),
+    prompts: catalog
+      .listPrompts()
+      .filter((entry) => reaches(entry.server))
+      .map((entry) => ({ ...entry.item, name: entry.publicName })),
   }));
   server.setRequestHandler(
     GetPromptRequestSchema,
-    guard(async (request, extra) =>
-      router.getPrompt(request.params.name, request.params.arguments, { signal: extra.signal }),
-    ),
+    guard(async (request, extra) => {
+      const entry = catalog.resolvePrompt(request.params.name);
+      if (entry && !reaches(entry.server)) {
+        throw new LocalmcpError(
+          ErrorCodes.PROMPT_NOT_FOUND,
+          `Unknown prompt "${request.params.name}". Call prompts/list for the available prompts.`,
+        );
+      }
+      return router.getPrompt(request.params.name, request.params.arguments, { signal: extra.signal });
+    }),
   );
-  server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: catalog.listResources() }));
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+    resources: catalog
+      .listResourceEntries()
+      .filter((entry) => reaches(entry.server))
+      .map((entry) => entry.item),
+  }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-    resourceTemplates: catalog.listResourceTemplates(),
+    resourceTemplates: catalog
+      .listResourceTemplateEntries()
+      .filter((entry) => reaches(entry.server))
+      .map((entry) => entry.item),
   }));
   server.setRequestHandler(
     ReadResourceRequestSchema,
-    guard(async (request, extra) => router.readResource(request.params.uri, { signal: extra.signal })),
+    guard(async (request, extra) => {
+      const owner = catalog.resolveResource(request.params.uri);
+      if (owner !== undefined && !reaches(owner)) {
+        throw new LocalmcpError(
+          ErrorCodes.RESOURCE_NOT_FOUND,
+          `Unknown resource "${request.params.uri}". Call resources/list for the available resources.`,
+          { data: { uri: request.params.uri } },
+        );
+      }
+      return router.readResource(request.params.uri, { signal: extra.signal });
+    }),
   );
 
   const onChanged = (kinds: Set<'tools' | 'prompts' | 'resources'>) => {
@@ -103,6 +172,15 @@ export function createSessionServer(deps: SessionDeps, mode: DiscoveryMode): { s
     if (kinds.has('prompts')) void server.sendPromptListChanged().catch(() => undefined);
     if (kinds.has('resources')) void server.sendResourceListChanged().catch(() => undefined);
   };
+  // A tool that turns degraded (or recovers) is listed differently: tell clients to list again.
+  const onTransition = () => onChanged(new Set(['tools']));
   catalog.on('changed', onChanged);
-  return { server, dispose: () => catalog.off('changed', onChanged) };
+  events.on('breaker:transition', onTransition);
+  return {
+    server,
+    dispose: () => {
+      catalog.off('changed', onChanged);
+      events.off('breaker:transition', onTransition);
+    },
+  };
 }

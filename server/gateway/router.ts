@@ -1,10 +1,19 @@
 import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCodes, LocalmcpError, type BreakerPolicy } from '@localmcp/plugin-api';
+import { ErrorCodes, isLocalmcpError, LocalmcpError, type BreakerPolicy } from '@localmcp/plugin-api';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { UpstreamSupervisor } from '../upstream/supervisor.js';
 import { InFlight } from '../util/in-flight.js';
+import { beginRoute, type RouteTelemetry } from '../telemetry/route-telemetry.js';
+import { withTraceMeta } from '../telemetry/trace-context.js';
+import { isCircuitOpenError } from '../resilience/errors.js';
+import type { FallbackChain } from '../resilience/fallbacks.js';
+import type { ToolResultCache } from '../cache/tool-result-cache.js';
+import type { Scope } from '../security/scopes.js';
+import { CACHE_META_KEY } from '../cache/entry.js';
+import { FALLBACK_META } from '../resilience/fallbacks.js';
+import type { CallDone, GatewayEvents } from './events.js';
 import { bareMessage, WireError } from './mcp-errors.js';
 
 export interface Progress {
@@ -18,6 +27,12 @@ export interface CallOptions {
   onprogress?: (progress: Progress) => void;
   /** `_meta` of the downstream request, passed on (without its progress token, which the SDK sets per hop). */
   meta?: Record<string, unknown>;
+  /** False: a failed tool call is not answered by the fallback chain (an equivalent tool being tried is not). */
+  fallback?: boolean;
+  /** What the caller may reach; fallbacks to equivalent tools stay inside it. Absent: everything. */
+  scope?: Scope;
+  /** Who is calling (`key:<id>`, `jwt:<sub>`, `token`, `anonymous`), for the audit trail. */
+  principal?: string;
 }
 
 /**
@@ -26,6 +41,16 @@ export interface CallOptions {
  */
 export class Router {
   private readonly inFlight = new InFlight();
+  /** Answers failed tool calls; set by the gateway once discovery (which the chain uses) exists. */
+  fallbacks: FallbackChain | undefined;
+  /** The tool result cache, when enabled; hits skip the breaker (they can be served while a circuit is open). */
+  cache: ToolResultCache | undefined;
+  /** What identifies an upstream's answers in cache keys (its name and serverInfo); set with the cache. */
+  cacheIdentity: (server: string) => string = (server) => server;
+  /** `security.limits.maxResultBytes`: a larger tool result is refused with RESULT_TOO_LARGE, not relayed. */
+  maxResultBytes = Infinity;
+  /** Spans of routing, cache, breaker and upstream calls, and upstream call metrics; set by the gateway. */
+  telemetry: RouteTelemetry | undefined;
 
   constructor(
     private readonly catalog: Catalog,
@@ -43,10 +68,44 @@ export class Router {
     return this.inFlight.idle(timeoutMs);
   }
 
+  /** Where `call:done` goes (the gateway's event bus); set by the gateway. */
+  events: GatewayEvents | undefined;
+
+  /** Calls a catalog tool (through the cache, the breaker and the fallbacks) and reports it as `call:done`. */
   async callTool(
     name: string,
     args: Record<string, unknown> | undefined,
     options: CallOptions = {},
+  ): Promise<CallToolResult> {
+    const entry = this.catalog.resolveTool(name);
+    if (!entry || !this.events) return this.routeToolCall(name, args, options);
+    const at = Date.now();
+    const started = performance.now();
+    const done = (status: CallDone['status'], extra: Pick<CallDone, 'error' | 'servedBy'>) =>
+      this.events?.emit('call:done', {
+        name,
+        server: entry.server,
+        tool: entry.originalName,
+        status,
+        durationMs: performance.now() - started,
+        at,
+        ...(options.principal === undefined ? {} : { principal: options.principal }),
+        ...extra,
+      });
+    try {
+      const result = await this.routeToolCall(name, args, options);
+      done(result.isError ? 'tool-error' : 'ok', { servedBy: servedBy(result) });
+      return result;
+    } catch (error) {
+      done('error', { error: bareMessage(error) });
+      throw error;
+    }
+  }
+
+  private async routeToolCall(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions,
   ): Promise<CallToolResult> {
     const entry = this.catalog.resolveTool(name);
     if (!entry) {
@@ -58,15 +117,77 @@ export class Router {
         },
       );
     }
-    return this.run(entry.server, 'tools/call', entry.originalName, options, (upstream, signal) =>
-      upstream
-        .client()
-        .callTool(
-          { name: entry.originalName, arguments: args, _meta: stripToken(options.meta) },
-          undefined,
-          this.requestOptions(upstream, options, signal),
+    const route = beginRoute(this.telemetry, name, entry.server);
+    // The cache's own signal (not the caller's) reaches the upstream, so one caller leaving does not abort a
+    // call others are waiting on; a background refresh reports no progress to anyone.
+    const send = async (signal: AbortSignal | undefined, background: boolean) => {
+      const callOptions = { ...options, signal, onprogress: background ? undefined : options.onprogress };
+      const result = (await this.run(
+        entry.server,
+        'tools/call',
+        entry.originalName,
+        callOptions,
+        (upstream, breakerSignal) =>
+          upstream
+            .client()
+            .callTool(
+              { name: entry.originalName, arguments: args, _meta: withTraceMeta(stripToken(options.meta)) },
+              undefined,
+              this.requestOptions(upstream, callOptions, breakerSignal),
+            ),
+      )) as CallToolResult;
+      // Checked after the breaker saw an answer (the upstream is healthy) and before the cache keeps it.
+      this.checkSize(name, entry.server, result);
+      return result;
+    };
+    // A tool the cache may not keep can change the server's state, which makes its cached reads suspect
+    // (server-memory's create_entities and read_graph): after it ran, that server's entries are dropped here, in
+    // L2 and in the other processes.
+    const mayWrite =
+      this.cache !== undefined &&
+      !this.cache.decide(entry.server, entry.originalName, entry.item.annotations).cacheable;
+    try {
+      if (!this.cache) return await route.run(() => send(options.signal, false));
+      if (mayWrite) {
+        try {
+          return await route.run(() => send(options.signal, false));
+        } finally {
+          await this.cache.invalidateServer(entry.server);
+        }
+      }
+      const cache = this.cache;
+      const cached = await route.cache(() =>
+        cache.call(
+          {
+            server: entry.server,
+            tool: entry.originalName,
+            args: args ?? {},
+            identity: this.cacheIdentity(entry.server),
+            annotations: entry.item.annotations,
+          },
+          (signal, { background }) => send(signal, background),
+          { signal: options.signal },
         ),
-    ) as Promise<CallToolResult>;
+      );
+      return cached.result;
+    } catch (error) {
+      if (!this.fallbacks || options.fallback === false || options.signal?.aborted || !deservesFallback(error)) {
+        throw error;
+      }
+      const call = {
+        name,
+        server: entry.server,
+        tool: entry.originalName,
+        args: args ?? {},
+        error,
+        scope: options.scope,
+      };
+      const answer = await this.fallbacks.answer(call, options.signal);
+      if (answer) return answer;
+      throw error;
+    } finally {
+      route.end();
+    }
   }
 
   async getPrompt(
@@ -100,6 +221,18 @@ export class Router {
     );
   }
 
+  private checkSize(name: string, server: string, result: CallToolResult): void {
+    if (!Number.isFinite(this.maxResultBytes)) return;
+    const bytes = Buffer.byteLength(JSON.stringify(result));
+    if (bytes <= this.maxResultBytes) return;
+    throw new LocalmcpError(
+      ErrorCodes.RESULT_TOO_LARGE,
+      `the result of "${name}" is ${bytes} bytes, over the gateway's limit of ${this.maxResultBytes} ` +
+        '(security.limits.maxResultBytes); ask for less (a narrower query, a page, a range)',
+      { data: { tool: name, server, bytes, limit: this.maxResultBytes } },
+    );
+  }
+
   /** `breakerSignal` is the policy's own (it may abandon a call); the caller's cancellation still applies. */
   private requestOptions(upstream: Upstream, options: CallOptions, breakerSignal: AbortSignal | undefined) {
     const signals = [options.signal, breakerSignal].filter((x): x is AbortSignal => x !== undefined);
@@ -121,13 +254,18 @@ export class Router {
   ): Promise<T> {
     const upstream = this.upstreams.get(server);
     if (!upstream) throw new LocalmcpError(ErrorCodes.UPSTREAM_UNAVAILABLE, `upstream "${server}" is not configured`);
+    const telemetry = this.telemetry;
+    const attempt = (signal: AbortSignal | undefined) =>
+      telemetry ? telemetry.upstream(server, method, tool, () => call(upstream, signal)) : call(upstream, signal);
     this.inFlight.begin();
     try {
-      if (!this.breaker) return await call(upstream, undefined);
+      if (!this.breaker) return await attempt(undefined);
+      const breaker = this.breaker;
       // The breaker sees the raw outcome (it classifies SDK errors itself); describe() words it afterwards.
-      return await this.breaker.execute({ server, tool }, (signal) => call(upstream, signal), {
-        signal: options.signal,
-      });
+      const execute = () => breaker.execute({ server, tool }, attempt, { signal: options.signal });
+      return await (telemetry
+        ? telemetry.breaker(server, tool, () => breaker.state?.({ server, tool }), execute)
+        : execute());
     } catch (error) {
       throw this.describe(upstream, method, error);
     } finally {
@@ -165,6 +303,26 @@ export class Router {
       { cause: error, data: { server } },
     );
   }
+}
+
+// The call got no answer at all: refused by an open circuit, timed out, the server down, restarting or crashed,
+// or the transport failed. An upstream that answered with its own JSON-RPC error is alive and has spoken: its
+// error passes through unchanged (with its code), as a client of that server would see it.
+const NO_ANSWER = new Set<string>([
+  ErrorCodes.UPSTREAM_TIMEOUT,
+  ErrorCodes.UPSTREAM_UNAVAILABLE,
+  ErrorCodes.UPSTREAM_ERROR,
+]);
+
+function deservesFallback(error: unknown): boolean {
+  return isCircuitOpenError(error) || (isLocalmcpError(error) && NO_ANSWER.has(error.code));
+}
+
+/** A cache layer or `fallback`, from the marks the cache and the fallback chain put in `_meta`. */
+function servedBy(result: CallToolResult): string | undefined {
+  if (result._meta?.[FALLBACK_META] !== undefined) return 'fallback';
+  const cached = result._meta?.[CACHE_META_KEY] as { layer?: unknown } | undefined;
+  return typeof cached?.layer === 'string' ? cached.layer : undefined;
 }
 
 function stripToken(meta: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

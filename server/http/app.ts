@@ -3,10 +3,18 @@ import Koa from 'koa';
 import { DISCOVERY_MODES } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { InFlight } from '../util/in-flight.js';
+import { ADMIN_PREFIX, createAdminRouter } from './admin-api.js';
+import { adminPanel } from './admin-static.js';
+import { createAdminUiRouter } from './admin-ui-api.js';
+import { createExecuteRouter } from './execute-api.js';
+import { adminAccess, authenticate, rateLimit, resourceMetadataRoute } from './auth.js';
 import { errorMiddleware } from './errors.js';
-import { originGuard, tokenGuard } from './guards.js';
+import { accessLog, METRICS_PATH, metricsRoute } from './metrics-route.js';
+import { originGuard } from './guards.js';
 import { SseEndpoint } from './sse.js';
 import { StreamableEndpoint } from './streamable.js';
+
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 export interface HttpAppOptions {
   host: string;
@@ -34,13 +42,14 @@ export interface HttpApp {
  */
 export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpApp {
   const settings = gateway.config.gateway;
-  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? gateway.config.security.limits.maxBodyBytes;
   const streamable = new StreamableEndpoint(gateway, {
     stateless: settings.stateless,
     sessionIdleMs: settings.sessionIdleMs,
     maxBodyBytes,
   });
   const sse = new SseEndpoint(gateway, '/messages', maxBodyBytes);
+  gateway.telemetry.countSessions(() => ({ 'streamable-http': streamable.sessionCount, sse: sse.sessionCount }));
   const app = new Koa();
   app.proxy = false;
   // Koa logs unhandled errors to stderr with a stack by default; the error middleware already handled them.
@@ -55,6 +64,7 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
     router.get(`/sse/${mode}`, (ctx) => sse.open(ctx, mode));
   }
   router.post('/messages', (ctx) => sse.post(ctx));
+  router.get(METRICS_PATH, metricsRoute(gateway));
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -77,6 +87,7 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
     ctx.res.once('close', () => inFlight.end());
     await next();
   });
+  app.use(accessLog(gateway.logger));
   app.use(errorMiddleware(gateway.logger));
   app.use(async (ctx, next) => {
     if (draining && ctx.path !== '/healthz' && ctx.path !== '/readyz') {
@@ -94,9 +105,42 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
       allowedOrigins: settings.allowedOrigins,
     }),
   );
-  app.use(tokenGuard(settings.token));
+  // RFC 9728 metadata is public; the admin API has its own guard (admin token, loopback, or an `admin` key);
+  // everything else needs a principal (anonymous when no auth method is configured), rate-limited per key.
+  const security = gateway.security;
+  app.use(resourceMetadataRoute(security));
+  // The admin panel's page and assets (issue 8): public with an admin token (its API asks for it), else loopback.
+  app.use(adminPanel({ adminToken: settings.adminToken }));
+  const admin = createAdminRouter(gateway, maxBodyBytes, () => ({
+    streamableHttp: streamable.sessionCount,
+    sse: sse.sessionCount,
+  }));
+  const adminOnly = adminAccess(security, settings.adminToken, settings.token);
+  const authenticated = authenticate(security, gateway.logger);
+  app.use((ctx, next) =>
+    ctx.path === ADMIN_PREFIX || ctx.path.startsWith(`${ADMIN_PREFIX}/`) || ctx.path === METRICS_PATH
+      ? adminOnly(ctx, next)
+      : authenticated(ctx, next),
+  );
+  app.use(rateLimit(security));
+  // koa-router answers methods it does not know (TRACE, PROPFIND, ...) with 501, a server error; what the client
+  // sent is the fault, so it is a 405 here.
+  app.use(async (ctx, next) => {
+    if (HTTP_METHODS.has(ctx.method)) return next();
+    ctx.status = 405;
+    ctx.set('Allow', [...HTTP_METHODS].join(', '));
+    ctx.body = { error: `method ${ctx.method} is not allowed` };
+  });
+  // MCP first: its paths and the admin API's are disjoint, and an MCP call then skips matching every admin route
+  // (issue 11: the routers were the largest Koa cost of a cached call).
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(admin.routes());
+  app.use(admin.allowedMethods());
+  app.use(createExecuteRouter(gateway, maxBodyBytes).routes()); // POST /api/v1/execute (issue 6), admin-guarded
+  const adminUi = createAdminUiRouter(gateway, maxBodyBytes);
+  app.use(adminUi.routes());
+  app.use(adminUi.allowedMethods());
   app.use(async (ctx) => {
     ctx.status = 404;
     ctx.body = {

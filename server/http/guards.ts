@@ -35,24 +35,38 @@ export interface OriginPolicy {
  * Origin come from non-browser clients and pass.
  */
 export function originGuard(policy: OriginPolicy): Middleware {
+  const check = originCheck(policy);
+  return async (ctx, next) => {
+    const problem = check(ctx.get('host'), ctx.get('origin'));
+    if (problem) ctx.throw(403, problem);
+    await next();
+  };
+}
+
+/**
+ * The check of {@link originGuard} on bare header values, for what does not pass through Koa (the admin panel's
+ * Socket.IO handshake, where a cross-site WebSocket would otherwise read admin events): why the request is refused,
+ * or undefined.
+ */
+export function originCheck(policy: OriginPolicy): (hostHeader: string, originHeader: string) => string | undefined {
   const loopbackBind = isLoopback(policy.bindHost);
   const extraHosts = new Set(policy.allowedHosts.map((h) => h.toLowerCase()));
   const extraOrigins = new Set(policy.allowedOrigins.map((o) => o.toLowerCase().replace(/\/$/, '')));
-  return async (ctx, next) => {
-    const host = (ctx.get('host') || '').toLowerCase();
+  return (hostHeader, originHeader) => {
+    const host = (hostHeader || '').toLowerCase();
     if (loopbackBind && !isLoopback(hostnameOf(host)) && !extraHosts.has(host) && !extraHosts.has(hostnameOf(host))) {
-      ctx.throw(403, `Host "${host}" is not allowed`);
+      return `Host "${host}" is not allowed`;
     }
-    const origin = ctx.get('origin').toLowerCase();
+    const origin = (originHeader || '').toLowerCase();
     if (origin && !extraOrigins.has(origin)) {
       // An unparseable Origin yields '' which no rule below accepts.
       const originHost = parseHostname(origin) ?? '';
       const sameHost = !loopbackBind && originHost !== '' && originHost === hostnameOf(host);
       if (!isLoopback(originHost.startsWith('::') ? `[${originHost}]` : originHost) && !sameHost) {
-        ctx.throw(403, `Origin "${origin}" is not allowed`);
+        return `Origin "${origin}" is not allowed`;
       }
     }
-    await next();
+    return undefined;
   };
 }
 

@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCodes, LocalmcpError } from '@localmcp/plugin-api';
 import type { Gateway } from '../gateway/gateway.js';
+import { attachAdminSocket } from './admin-socket.js';
 import { createHttpApp } from './app.js';
 import { isLoopback } from './guards.js';
 
@@ -22,14 +23,21 @@ export interface RunningHttpServer {
  * to every tool behind it, and an open one on a LAN would hand them out.
  */
 export async function listenHttp(gateway: Gateway, host: string, port: number): Promise<RunningHttpServer> {
-  if (!isLoopback(host) && !gateway.config.gateway.token) {
+  const { auth } = gateway.config.security;
+  const authenticated = Boolean(
+    gateway.config.gateway.token || auth.jwt || (auth.keys === true && gateway.security.keys),
+  );
+  if (!isLoopback(host) && !authenticated) {
     throw new LocalmcpError(
       ErrorCodes.INSECURE_BIND,
-      `refusing to listen on ${host} without a bearer token: set --token or LOCALMCP_TOKEN (or bind to 127.0.0.1)`,
+      `refusing to listen on ${host} without a bearer token: set --token or LOCALMCP_TOKEN, security.auth.jwt or ` +
+        'security.auth.keys: true (or bind to 127.0.0.1)',
     );
   }
   const http = createHttpApp(gateway, { host });
   const server = createServer(http.app.callback());
+  // The admin panel's live channel (Socket.IO at /admin/socket.io) shares the server; it handles its own path.
+  const adminSocket = attachAdminSocket(gateway, server, { host });
   // Streamable HTTP keeps GET streams open for a long time; Node's default request timeout would cut them.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65_000;
@@ -53,6 +61,7 @@ export async function listenHttp(gateway: Gateway, host: string, port: number): 
     drain: (timeoutMs) => http.drain(timeoutMs),
     close: async () => {
       http.startDraining();
+      adminSocket.close();
       const closed = server.listening
         ? new Promise<void>((resolve) => server.close(() => resolve()))
         : Promise.resolve();

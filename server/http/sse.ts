@@ -5,14 +5,16 @@ import type { Context } from 'koa';
 import type { DiscoveryMode } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { BodyError, readJsonBody } from './body.js';
+import { principalOf } from './auth.js';
 import { jsonRpcError } from './errors.js';
+import { sessionPrincipal } from './streamable.js';
 
 /**
  * `/sse` + `/messages`: the legacy HTTP+SSE transport (protocol 2024-11-05) for clients that have not moved to
  * Streamable HTTP. GET /sse opens a stream whose first event names `/messages?sessionId=...` for the POSTs.
  */
 export class SseEndpoint {
-  private readonly sessions = new Map<string, { transport: SSEServerTransport; server: Server }>();
+  private readonly sessions = new Map<string, { transport: SSEServerTransport; server: Server; principal: string }>();
 
   constructor(
     private readonly gateway: Gateway,
@@ -25,9 +27,17 @@ export class SseEndpoint {
   }
 
   async open(ctx: Context, mode?: DiscoveryMode): Promise<void> {
-    const { server, dispose } = this.gateway.openSession(mode);
+    if (ctx.method !== 'GET') {
+      // The router serves HEAD with the GET handler; a HEAD would open a stream whose response never ends.
+      ctx.status = 405;
+      ctx.set('Allow', 'GET');
+      ctx.body = jsonRpcError(ErrorCode.InvalidRequest, `method ${ctx.method} is not allowed on ${ctx.path}`);
+      return;
+    }
+    const principal = sessionPrincipal(ctx);
+    const { server, dispose } = this.gateway.openSession(mode, principal);
     const transport = new SSEServerTransport(this.messagesPath, ctx.res);
-    this.sessions.set(transport.sessionId, { transport, server });
+    this.sessions.set(transport.sessionId, { transport, server, principal: principal.id });
     transport.onclose = () => {
       this.sessions.delete(transport.sessionId);
       dispose();
@@ -43,6 +53,11 @@ export class SseEndpoint {
     if (!session) {
       ctx.status = 404;
       ctx.body = jsonRpcError(ErrorCode.InvalidRequest, 'unknown sessionId: open a stream with GET /sse first');
+      return;
+    }
+    if (session.principal !== (principalOf(ctx)?.id ?? 'anonymous')) {
+      ctx.status = 403;
+      ctx.body = jsonRpcError(ErrorCode.InvalidRequest, 'this session belongs to another principal');
       return;
     }
     let body: unknown;

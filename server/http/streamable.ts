@@ -3,9 +3,14 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
+import { sharedSessionsFor } from '../cluster/shared-sessions.js';
 import type { DiscoveryMode } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { SessionPrincipal } from '../gateway/mcp-session.js';
+import { FULL_ACCESS } from '../security/scopes.js';
+import { principalOf } from './auth.js';
 import { BodyError, readJsonBody } from './body.js';
+import { FastPathTransport } from './fast-path.js';
 import { jsonRpcError } from './errors.js';
 
 interface Session {
@@ -13,6 +18,8 @@ interface Session {
   server: Server;
   dispose: () => void;
   lastSeen: number;
+  /** The principal that opened the session; no other may use it. */
+  principal: string;
 }
 
 export interface StreamableOptions {
@@ -29,6 +36,8 @@ export interface StreamableOptions {
 export class StreamableEndpoint {
   private readonly sessions = new Map<string, Session>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Sessions shared through Redis with other workers and instances (`redis` configured, stateful only). */
+  private readonly shared;
 
   constructor(
     private readonly gateway: Gateway,
@@ -36,6 +45,7 @@ export class StreamableEndpoint {
   ) {
     this.sweeper = setInterval(() => this.expireIdle(), Math.max(1000, Math.min(60_000, options.sessionIdleMs / 4)));
     this.sweeper.unref();
+    this.shared = sharedSessionsFor(gateway, options, (id) => void this.sessions.get(id)?.transport.close());
   }
 
   get sessionCount(): number {
@@ -64,7 +74,13 @@ export class StreamableEndpoint {
 
     const sessionId = ctx.get('mcp-session-id');
     if (sessionId) {
-      const session = this.sessions.get(sessionId);
+      let session = this.sessions.get(sessionId);
+      if (!session && this.shared) {
+        // Opened by another worker or gateway instance: continue it here.
+        const revived = await this.shared.revive(sessionId, sessionPrincipal(ctx));
+        if (revived === 'forbidden') return refuseOtherPrincipal(ctx);
+        if (revived) session = this.adopt(sessionId, revived);
+      }
       if (!session) {
         // Spec: a request with an unknown or expired session id gets 404, and the client starts a new session.
         ctx.status = 404;
@@ -74,9 +90,17 @@ export class StreamableEndpoint {
         );
         return;
       }
+      if (session.principal !== (principalOf(ctx)?.id ?? 'anonymous')) {
+        // A session id is not a credential: one seen in a log or proxy must not hand over another key's session.
+        ctx.status = 403;
+        ctx.body = jsonRpcError(ErrorCode.InvalidRequest, 'this session belongs to another principal');
+        return;
+      }
       session.lastSeen = Date.now();
+      this.shared?.touch(sessionId);
       ctx.respond = false;
       await session.transport.handleRequest(ctx.req, ctx.res, body);
+      if (ctx.method === 'DELETE') await this.shared?.end(sessionId);
       return;
     }
     if (ctx.method !== 'POST' || !isInitializeRequest(body)) {
@@ -93,20 +117,39 @@ export class StreamableEndpoint {
   }
 
   private async openSession(ctx: Context, body: unknown, mode: DiscoveryMode | undefined): Promise<void> {
-    const { server, dispose } = this.gateway.openSession(mode);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const principal = sessionPrincipal(ctx);
+    const { server, dispose } = this.gateway.openSession(mode, principal);
+    // The SDK transport plus the JSON fast path for plain requests (fast-path.ts).
+    const transport: StreamableHTTPServerTransport = new FastPathTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, dispose, lastSeen: Date.now() });
+        this.sessions.set(id, { transport, server, dispose, lastSeen: Date.now(), principal: principal.id });
       },
+    });
+    this.shared?.track(transport, server, {
+      mode: mode ?? this.gateway.config.discovery.mode,
+      principal: principal.id,
     });
     transport.onclose = () => {
       if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      if (transport.sessionId) this.shared?.release(transport.sessionId);
       dispose();
     };
     await server.connect(transport);
     ctx.respond = false;
     await transport.handleRequest(ctx.req, ctx.res, body);
+  }
+
+  /** Registers a session re-created from its shared record, closed like one opened here. */
+  private adopt(id: string, revived: Omit<Session, 'lastSeen'>): Session {
+    const session: Session = { ...revived, lastSeen: Date.now() };
+    this.sessions.set(id, session);
+    revived.transport.onclose = () => {
+      this.sessions.delete(id);
+      this.shared?.release(id);
+      revived.dispose();
+    };
+    return session;
   }
 
   private async handleStateless(ctx: Context, body: unknown, mode: DiscoveryMode | undefined): Promise<void> {
@@ -116,7 +159,7 @@ export class StreamableEndpoint {
       ctx.body = jsonRpcError(ErrorCode.InvalidRequest, 'this gateway runs stateless: only POST is served on /mcp');
       return;
     }
-    const { server, dispose } = this.gateway.openSession(mode);
+    const { server, dispose } = this.gateway.openSession(mode, sessionPrincipal(ctx));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     ctx.res.on('close', () => {
       dispose();
@@ -144,4 +187,16 @@ export class StreamableEndpoint {
     this.sessions.clear();
     await Promise.all(sessions.map((s) => s.transport.close().catch(() => undefined)));
   }
+}
+
+/** 403: a session id is not a credential, and this one was opened by another principal. */
+function refuseOtherPrincipal(ctx: Context): void {
+  ctx.status = 403;
+  ctx.body = jsonRpcError(ErrorCode.InvalidRequest, 'this session belongs to another principal');
+}
+
+/** The authenticated principal of a request as a session sees it (anonymous with full access without auth). */
+export function sessionPrincipal(ctx: Context): SessionPrincipal {
+  const principal = principalOf(ctx);
+  return principal ? { id: principal.id, scope: principal.scope } : { id: 'anonymous', scope: FULL_ACCESS };
 }

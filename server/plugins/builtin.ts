@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { PluginCandidate } from './types.js';
 
 /**
- * Plugins built into the gateway package itself (the exact vector index). They are loaded through the same
+ * Plugins built into the gateway package itself: the exact vector index and the elastic and classic breakers. They are loaded through the same
  * candidate → import → validate → create path as any installed plugin, as the `core` source: created only
  * when the config uses them.
  */
@@ -15,6 +15,12 @@ export function builtinPluginCandidates(): PluginCandidate[] {
       packageName: 'localmcp',
       root: fileURLToPath(new URL('../..', import.meta.url)),
       entry: module('../discovery/vector/builtin-plugin'),
+      source: 'core',
+    },
+    {
+      packageName: 'localmcp',
+      root: fileURLToPath(new URL('../..', import.meta.url)),
+      entry: module('../resilience/builtin-plugins'),
       source: 'core',
     },
   ];

@@ -1,5 +1,12 @@
-import { ErrorCodes, PLUGIN_API_VERSION, PLUGIN_KINDS, PluginError, isPluginDefinition } from '@localmcp/plugin-api';
-import type { PluginDefinition, PluginKind } from '@localmcp/plugin-api';
+import {
+  ErrorCodes,
+  PLUGIN_API_VERSION,
+  PLUGIN_KINDS,
+  PluginError,
+  isPluginDefinition,
+  wrapPluginError,
+} from '@localmcp/plugin-api';
+import type { PluginContext, PluginDefinition, PluginKind, PluginKinds } from '@localmcp/plugin-api';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -15,7 +22,7 @@ const REQUIRED_MEMBERS: Partial<Record<PluginKind, Readonly<Record<string, Membe
   provider: { chat: 'function' },
   embedder: { embed: 'function', id: 'string', dimensions: 'number' },
   search: { upsert: 'function', remove: 'function', search: 'function', size: 'function' },
-  breaker: { execute: 'function', toJSON: 'function' },
+  breaker: { createPolicy: 'function' },
 };
 
 /** `upsert()`, `id (a string)`: how a missing member is named in the error. */
@@ -120,4 +127,28 @@ export function checkInstance(kind: PluginKind, id: string, instance: unknown): 
       `${article} ${kind} plugin must have ${listOf(missing)}`,
     );
   }
+}
+
+/** Validates options, calls create() and checks the instance; every throw comes out a PluginError. */
+export async function createInstance(def: PluginDefinition, id: string, rawOptions: unknown, ctx: PluginContext) {
+  let parsed: unknown;
+  try {
+    parsed = parseOptions(def, id, rawOptions);
+  } catch (error) {
+    throw wrapPluginError(id, 'options', error);
+  }
+  let instance: unknown;
+  try {
+    instance = await def.create(parsed, ctx);
+  } catch (error) {
+    throw wrapPluginError(id, 'create', error);
+  }
+  try {
+    checkInstance(def.kind, id, instance);
+  } catch (error) {
+    // Best effort: do not leak what a half-right plugin opened. Its close error would only hide the real one.
+    await (async () => (instance as { close?: () => unknown } | null)?.close?.())().catch(() => undefined);
+    throw error;
+  }
+  return instance as PluginKinds[PluginKind];
 }

@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { ErrorCodes, PluginError, pluginId, wrapPluginError } from '@localmcp/plugin-api';
-import type { PluginCache, PluginContext, PluginDefinition, PluginLogger } from '@localmcp/plugin-api';
+import type { PluginCache, PluginDefinition, PluginLogger } from '@localmcp/plugin-api';
 import { MemoryPluginCache, namespacedCache } from './cache.js';
-import { checkInstance, definitionsOf, describedId, parseOptions, validateDefinition } from './definition.js';
+import { createInstance, definitionsOf, describedId, validateDefinition } from './definition.js';
 import { PluginMetricsStore } from './metrics.js';
 import { PluginRegistry } from './registry.js';
 import type { LoadedPlugin } from './registry.js';
@@ -101,6 +101,8 @@ export async function loadPlugins(
 
   const slots: Slot[] = [];
   const toCreate: Array<{ slot: Slot; def: PluginDefinition }> = [];
+  // Every valid definition that won its id, loaded or not: PluginRegistry.create() makes more instances from them.
+  const definitions = new Map<string, { def: PluginDefinition; package: string }>();
   const claimedBy = new Map<string, string>();
   for (const [index, candidate] of candidates.entries()) {
     const pkg = candidate.packageName;
@@ -151,6 +153,7 @@ export async function loadPlugins(
         continue;
       }
       claimedBy.set(id, pkg);
+      definitions.set(id, { def, package: pkg });
       if (!wanted(candidate, id)) {
         slot.status = { ...slot.status, status: 'available' };
         continue;
@@ -185,6 +188,8 @@ export async function loadPlugins(
     logger,
     metrics,
     controller,
+    definitions,
+    cache,
   });
   const problem = requiredProblem(required, slots);
   if (problem) {
@@ -198,30 +203,6 @@ function idFields(id: string | undefined): Pick<PluginStatus, 'id' | 'kind' | 'n
   if (id === undefined) return {};
   const colon = id.indexOf(':');
   return { id, kind: id.slice(0, colon), name: id.slice(colon + 1) };
-}
-
-/** Validates options, calls create() and checks the instance; every throw comes out a PluginError. */
-async function createInstance(def: PluginDefinition, id: string, rawOptions: unknown, ctx: PluginContext) {
-  let parsed: unknown;
-  try {
-    parsed = parseOptions(def, id, rawOptions);
-  } catch (error) {
-    throw wrapPluginError(id, 'options', error);
-  }
-  let instance: unknown;
-  try {
-    instance = await def.create(parsed, ctx);
-  } catch (error) {
-    throw wrapPluginError(id, 'create', error);
-  }
-  try {
-    checkInstance(def.kind, id, instance);
-  } catch (error) {
-    // Best effort: do not leak what a half-right plugin opened. Its close error would only hide the real one.
-    await (async () => (instance as { close?: () => unknown } | null)?.close?.())().catch(() => undefined);
-    throw error;
-  }
-  return instance as LoadedPlugin['instance'];
 }
 
 /** The error that stops start-up because of `required`, or undefined. */

@@ -1,5 +1,7 @@
-import { pluginId, wrapPluginError } from '@localmcp/plugin-api';
-import type { PluginKind, PluginKinds, PluginLogger } from '@localmcp/plugin-api';
+import { ErrorCodes, PluginError, pluginId, wrapPluginError } from '@localmcp/plugin-api';
+import type { PluginCache, PluginDefinition, PluginKind, PluginKinds, PluginLogger } from '@localmcp/plugin-api';
+import { MemoryPluginCache, namespacedCache } from './cache.js';
+import { createInstance } from './definition.js';
 import type { PluginMetricsStore } from './metrics.js';
 import type { PluginStatus } from './types.js';
 
@@ -20,6 +22,10 @@ export interface PluginRegistryInit {
   metrics: PluginMetricsStore;
   /** Its signal is every plugin's `ctx.signal`; aborted by close(). */
   controller: AbortController;
+  /** The definitions found, by id (loaded or only available), for {@link PluginRegistry.create}. */
+  definitions?: ReadonlyMap<string, { def: PluginDefinition; package: string }>;
+  /** The shared cache the loader gave plugins; instances made by create() get a namespace of it too. */
+  cache?: PluginCache;
 }
 
 /**
@@ -35,6 +41,10 @@ export class PluginRegistry {
   readonly #statuses: PluginStatus[];
   readonly #logger: PluginLogger;
   readonly #controller: AbortController;
+  readonly #definitions: ReadonlyMap<string, { def: PluginDefinition; package: string }>;
+  readonly #cache: PluginCache;
+  /** Instances made by create(), closed with the others. */
+  readonly #extra: LoadedPlugin[] = [];
   #closing: Promise<void> | undefined;
 
   constructor(init: PluginRegistryInit) {
@@ -43,11 +53,52 @@ export class PluginRegistry {
     this.#logger = init.logger;
     this.metrics = init.metrics;
     this.#controller = init.controller;
+    this.#definitions = init.definitions ?? new Map();
+    this.#cache = init.cache ?? new MemoryPluginCache();
   }
 
   /** The instance of plugin `kind:name`, or undefined when it is not loaded (absent, failed, disabled, closed). */
   get<K extends PluginKind>(kind: K, name: string): PluginKinds[K] | undefined {
     return this.#plugins.get(pluginId({ kind, name }))?.instance as PluginKinds[K] | undefined;
+  }
+
+  /** Whether a plugin `kind:name` was found (loaded, or bundled and not yet created), so create() can make one. */
+  has(kind: PluginKind, name: string): boolean {
+    return this.#definitions.has(pluginId({ kind, name }));
+  }
+
+  /**
+   * Another instance of plugin `kind:name` with its own options, made the way the loader makes the first one
+   * (options validated by the plugin's schema, create() with a ctx, the instance checked), and closed with the
+   * registry. For plugins one config uses several times: two endpoints of `provider:openai`, the LLM router's own
+   * breaker policy. `label` tells the instances apart in logs and cache namespaces. Every failure is a PluginError
+   * naming the plugin and hook; an id no candidate provides is PLUGIN_REQUIRED_MISSING.
+   */
+  async create<K extends PluginKind>(kind: K, name: string, options: unknown, label: string): Promise<PluginKinds[K]> {
+    const id = pluginId({ kind, name });
+    const found = this.#definitions.get(id);
+    if (!found) {
+      const installed = [...this.#definitions.keys()].filter((known) => known.startsWith(`${kind}:`));
+      throw new PluginError(
+        ErrorCodes.PLUGIN_REQUIRED_MISSING,
+        id,
+        'load',
+        `no installed plugin provides it (${kind} plugins found: ${installed.join(', ') || 'none'}); install the ` +
+          'package that provides it with `localmcp plugins install <package>`',
+      );
+    }
+    if (this.#controller.signal.aborted) {
+      throw new PluginError(ErrorCodes.PLUGIN_HOOK_FAILED, id, 'create', 'the plugin registry is closed');
+    }
+    const instance = await createInstance(found.def, id, options, {
+      id,
+      logger: this.#logger.child({ plugin: id, instance: label }),
+      metrics: this.metrics.forPlugin(id),
+      cache: namespacedCache(this.#cache, `${id}#${label}`),
+      signal: this.#controller.signal,
+    });
+    this.#extra.push({ id, kind, name, package: found.package, instance });
+    return instance as PluginKinds[K];
   }
 
   /** Every loaded plugin of `kind`, in discovery order. */
@@ -78,7 +129,7 @@ export class PluginRegistry {
 
   async #closeAll(): Promise<void> {
     this.#controller.abort(new Error('localmcp is shutting down'));
-    const plugins = [...this.#plugins.values()];
+    const plugins = [...this.#plugins.values(), ...this.#extra.splice(0)];
     this.#plugins.clear();
     await Promise.all(
       plugins.map(async (plugin) => {

@@ -2,6 +2,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { SamplingHandler } from '../llm/sampling.js';
 import type { UpstreamConfig } from '../config/schema.js';
 import { isolatingFetch } from './isolating-fetch.js';
 import { ProcessStdioTransport } from './stdio-transport.js';
@@ -18,9 +20,12 @@ export interface Connection {
   pid: number | undefined;
 }
 
-function newClient(): Client {
-  // Sampling, elicitation and roots are answered in later issues; until then the gateway advertises none.
-  return new Client(GATEWAY_CLIENT_INFO, { capabilities: {} });
+function newClient(sampling?: SamplingHandler): Client {
+  // Sampling only for servers the config allows (llm.sampling.servers): a capability we advertise is one the
+  // server may rely on. Elicitation and roots are not answered yet.
+  const client = new Client(GATEWAY_CLIENT_INFO, { capabilities: sampling ? { sampling: {} } : {} });
+  if (sampling) client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => sampling(request, extra));
+  return client;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -48,7 +53,11 @@ async function connectWith(client: Client, transport: Transport, timeoutMs: numb
  * Opens one MCP client session to an upstream. A `url` with transport `http` tries Streamable HTTP first and
  * falls back to the legacy HTTP+SSE transport, as the spec's backwards-compatibility section advises.
  */
-export async function connectUpstream(config: UpstreamConfig, stderrTail: StderrTail): Promise<Connection> {
+export async function connectUpstream(
+  config: UpstreamConfig,
+  stderrTail: StderrTail,
+  sampling?: SamplingHandler,
+): Promise<Connection> {
   const timeoutMs = config.timeouts.connectMs;
   if (config.transport === 'stdio') {
     if (!config.command) throw new Error('no command configured');
@@ -59,7 +68,7 @@ export async function connectUpstream(config: UpstreamConfig, stderrTail: Stderr
       cwd: config.cwd,
       stderrTail,
     });
-    const client = newClient();
+    const client = newClient(sampling);
     await connectWith(client, transport, timeoutMs, 'starting the server');
     return { client, transport, kind: 'stdio', pid: transport.pid };
   }
@@ -67,25 +76,30 @@ export async function connectUpstream(config: UpstreamConfig, stderrTail: Stderr
   const url = new URL(config.url);
   const requestInit: RequestInit = { headers: config.headers };
   if (config.transport === 'http') {
-    const client = newClient();
+    const client = newClient(sampling);
     const transport = new StreamableHTTPClientTransport(url, { requestInit, fetch: isolatingFetch });
     try {
       await connectWith(client, transport, timeoutMs, 'connecting over Streamable HTTP');
       return { client, transport, kind: 'streamable-http', pid: undefined };
     } catch (streamableError) {
       try {
-        return await connectSse(url, requestInit, timeoutMs);
+        return await connectSse(url, requestInit, timeoutMs, sampling);
       } catch {
         // Both failed: the first error is the informative one for a server that claims Streamable HTTP.
         throw streamableError;
       }
     }
   }
-  return connectSse(url, requestInit, timeoutMs);
+  return connectSse(url, requestInit, timeoutMs, sampling);
 }
 
-async function connectSse(url: URL, requestInit: RequestInit, timeoutMs: number): Promise<Connection> {
-  const client = newClient();
+async function connectSse(
+  url: URL,
+  requestInit: RequestInit,
+  timeoutMs: number,
+  sampling: SamplingHandler | undefined,
+): Promise<Connection> {
+  const client = newClient(sampling);
   const transport = new SSEClientTransport(url, { requestInit, fetch: isolatingFetch });
   await connectWith(client, transport, timeoutMs, 'connecting over SSE');
   return { client, transport, kind: 'sse', pid: undefined };

@@ -9,7 +9,9 @@ import type { UpstreamConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import { backoffDelay } from './backoff.js';
 import { connectUpstream, type Connection } from './connect.js';
+import type { SamplingHandler } from '../llm/sampling.js';
 import { EMPTY_LISTS, fetchLists, type ListKind, type UpstreamLists } from './lists.js';
+import { redactSecrets } from '../security/redact.js';
 import { StderrTail } from './stderr-tail.js';
 
 /** Where an upstream is in its life. `down` with a restart pending shows as `restarting`. */
@@ -53,13 +55,23 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   private attempted = false;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
+  /** `config.enabled` until the admin turns the server on or off at run time (not written back to the config). */
+  private enabled: boolean;
+  /** Answers the server's `sampling/createMessage` (set by the gateway when `llm.sampling.servers` allows it). */
+  sampling: SamplingHandler | undefined;
 
   constructor(
     readonly config: UpstreamConfig,
     private readonly logger: Logger,
   ) {
     super();
+    this.enabled = config.enabled;
     this.stateValue = config.enabled ? 'idle' : 'disabled';
+  }
+
+  /** Whether the server runs: from the config, or as the admin last set it with enable()/disable(). */
+  get isEnabled(): boolean {
+    return this.enabled;
   }
 
   get name(): string {
@@ -91,7 +103,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     const generation = ++this.generation;
     this.setState('connecting');
     try {
-      const connection = await connectUpstream(this.config, this.stderr);
+      const connection = await connectUpstream(this.config, this.stderr, this.sampling);
       if (generation !== this.generation) {
         await connection.transport.close().catch(() => undefined);
         return;
@@ -153,19 +165,25 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
     if (this.stateValue === 'ready') void this.fail(error);
   }
 
+  /**
+   * The connection is gone. While a restart is pending the server keeps its last lists, so its tools stay in the
+   * catalog: a call meets UPSTREAM_UNAVAILABLE (and the fallback chain) rather than "unknown tool", and clients
+   * are not told to re-list on every crash. The lists go only when the server is given up.
+   */
   private async fail(error: unknown): Promise<void> {
-    const hadLists = this.lists !== EMPTY_LISTS;
     this.lastError = errorMessage(error);
     this.failures++;
     const connection = this.connection;
     this.connection = undefined;
-    this.lists = EMPTY_LISTS;
     this.generation++;
-    if (hadLists) this.emit('lists', ['tools', 'prompts', 'resources', 'resourceTemplates']);
     await connection?.transport.close().catch(() => undefined);
     if (this.stateValue === 'stopped') return;
     const restart = this.config.restart;
     if (this.failures > restart.maxAttempts) {
+      if (this.lists !== EMPTY_LISTS) {
+        this.lists = EMPTY_LISTS;
+        this.emit('lists', ['tools', 'prompts', 'resources', 'resourceTemplates']);
+      }
       this.logger.error(
         { server: this.name, err: this.lastError, attempts: this.failures },
         'upstream down; giving up',
@@ -187,9 +205,25 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
   /** Stops and starts again now (the admin's restart button, a config reload). */
   async restart(): Promise<void> {
     await this.stop();
-    this.stateValue = this.config.enabled ? 'idle' : 'disabled';
+    this.stateValue = this.enabled ? 'idle' : 'disabled';
     this.failures = 0;
     this.restarts++;
+    await this.start();
+  }
+
+  /** Stops the server (and its process tree) and keeps it off until enable(); its tools leave the catalog. */
+  async disable(): Promise<void> {
+    this.enabled = false;
+    await this.stop();
+    this.setState('disabled');
+  }
+
+  /** Starts a disabled server; resolves after its first try (a failure schedules retries as usual). */
+  async enable(): Promise<void> {
+    if (this.enabled && this.stateValue !== 'disabled') return;
+    this.enabled = true;
+    this.failures = 0;
+    this.stateValue = 'idle';
     await this.start();
   }
 
@@ -218,9 +252,10 @@ export class Upstream extends EventEmitter<UpstreamEvents> {
       pid: this.connection?.pid,
       toolCount: this.lists.tools.length,
       restarts: this.restarts,
-      lastError: this.lastError,
-      stderrTail: this.stderr.lines(),
-      attempted: this.attempted || !this.config.enabled,
+      // Shown in /readyz, the admin API and `servers list`: an upstream may print its own token on a failure.
+      lastError: this.lastError === undefined ? undefined : redactSecrets(this.lastError),
+      stderrTail: this.stderr.lines().map(redactSecrets),
+      attempted: this.attempted || !this.enabled,
       serverInfo: info ? { name: info.name, version: info.version } : undefined,
       description: this.config.description ?? this.connection?.client.getInstructions()?.split('\n')[0],
     };

@@ -1,6 +1,4 @@
 // The CLI as users run it: real `node cli/bin/run.js` processes with a temporary data dir.
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import test from 'ava';
 import { stdioFixtureConfig } from '../helpers/fixtures.js';
 import { runCli, spawnGateway, tempDir, writeConfig } from '../helpers/gateway.js';
@@ -84,24 +82,6 @@ test('serve accepts a Cursor mcp.json as it is', async (t) => {
       (tool) => tool.name === 'my-echo__echo',
     ),
   );
-});
-
-test('init writes localmcp.yaml from the template and refuses to overwrite without --force', async (t) => {
-  const dir = await tempDir();
-  const first = await runCli(['init', '--dir', dir]);
-  t.is(first.code, 0, first.stderr);
-  const written = await readFile(join(dir, 'localmcp.yaml'), 'utf8');
-  t.is(written, await readFile(new URL('../../templates/init/localmcp.yaml', import.meta.url), 'utf8'));
-  await writeFile(join(dir, 'localmcp.yaml'), 'mine');
-  const second = await runCli(['init', '--dir', dir]);
-  t.is(second.code, 1);
-  t.regex(second.stderr, /already exists/);
-  t.is(await readFile(join(dir, 'localmcp.yaml'), 'utf8'), 'mine', 'not overwritten');
-  const forced = await runCli(['init', '--dir', dir, '--force']);
-  t.is(forced.code, 0);
-  // The starter file is itself a valid config.
-  const check = await runCli(['servers', 'list', '--config', join(dir, 'localmcp.yaml'), '--help']);
-  t.is(check.code, 0);
 });
 
 test('--help and --version work on every command', async (t) => {

@@ -17,6 +17,8 @@ test('a SIGKILLed stdio upstream fails in-flight calls, comes back, and leaves n
   const echo = stdioFixtureConfig({ FIXTURE_NAME: 'victim' });
   const shell = [echo.command, ...echo.args].map((a) => `'${a}'`).join(' ');
   const file = await writeConfig({
+    // Errors, not fallback answers, are what this test watches for.
+    resilience: { fallbacks: { chain: [] } },
     mcpServers: {
       victim: {
         command: 'sh',

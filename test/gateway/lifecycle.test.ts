@@ -63,6 +63,8 @@ test('an HTTP upstream that goes away is reconnected when it comes back', async 
   let fixture = await startHttpFixture('http', { FIXTURE_NAME: 'remote' }, port);
   t.teardown(() => fixture.close());
   const gw = await startGateway({
+    // Errors, not fallback answers, are what this test watches for.
+    resilience: { fallbacks: { chain: [] } },
     mcpServers: { remote: { url: fixture.url, restart: { initialDelayMs: 100, maxDelayMs: 500 } } },
   });
   t.teardown(() => gw.close());

@@ -31,9 +31,17 @@ export interface InProcessGateway {
 }
 
 /** The real gateway and HTTP app on 127.0.0.1 and a free port; resolves once every upstream had its first try. */
-export async function startGateway(input: GatewayConfigInput): Promise<InProcessGateway> {
+export async function startGateway(
+  input: GatewayConfigInput,
+  options: { dataDir?: string } = {},
+): Promise<InProcessGateway> {
   const config = GatewayConfigSchema.parse(input);
-  const gateway = new Gateway({ config, upstreams: toUpstreams(config), logger: silentLogger() });
+  const gateway = new Gateway({
+    config,
+    upstreams: toUpstreams(config),
+    logger: silentLogger(),
+    dataDir: options.dataDir,
+  });
   const http = await listenHttp(gateway, '127.0.0.1', 0);
   await gateway.start();
   return {
