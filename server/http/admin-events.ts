@@ -3,6 +3,8 @@
 import type { BreakerState, BreakerTransition } from '@localmcp/plugin-api';
 import type { CacheStats } from '../cache/stats.js';
 import type { LlmView } from '../llm/service.js';
+import type { AgentEvent, AgentRun } from '../llm/agent/agent.js';
+import type { AgentRunFailure, AgentRunRequest } from './agent-run.js';
 import type { FallbackKind } from '../config/resilience-schema.js';
 import type { PluginStatus } from '../plugins/types.js';
 import type { BreakerView } from '../resilience/view.js';
@@ -11,6 +13,7 @@ import type { UpstreamState, UpstreamStatus } from '../upstream/upstream.js';
 
 export type { BreakerState, BreakerTransition, BreakerView, CacheStats, CallStatsView, RateSeries, RequestRecord };
 export type { LlmView, PluginStatus, UpstreamState };
+export type { AgentEvent, AgentRun, AgentRunFailure, AgentRunRequest };
 
 /**
  * Where the panel's Socket.IO endpoint listens (on the gateway's own HTTP server). A type as well as a value, so
@@ -134,14 +137,30 @@ export interface AdminServerToClient {
   /** The catalog's tools changed (a server came, went or re-listed). */
   'catalog:changed': (event: { tools: number; at: number }) => void;
   overview: (overview: Overview) => void;
+  /** A step (or streamed text) of a run this socket started with `agent:run`, as it happens. */
+  'agent:event': (event: { runId: string; event: AgentEvent }) => void;
+  /** That run finished: the answer, every step, usage and cost (what `POST /api/v1/execute` answers). */
+  'agent:done': (event: { runId: string; result: AgentRun }) => void;
+  /** That run failed or was cancelled (`code` AGENT_CANCELLED: by `agent:cancel` or the socket's disconnect). */
+  'agent:error': (event: { runId: string } & AgentRunFailure) => void;
 }
 
-/** Panel to server. Actions go through the HTTP admin API; the socket only reads. */
+/** The acknowledgement of `agent:run`: the run's id (its events follow), or why it did not start. */
+export type AgentRunAck = { runId: string } | AgentRunFailure;
+
+/**
+ * Panel to server. Actions go through the HTTP admin API; the socket reads, and runs the agent (a run's events
+ * stream only to the socket that started it).
+ */
 export interface AdminClientToServer {
   /** The current overview, answered through the acknowledgement. */
   overview: (ack: (overview: Overview) => void) => void;
   /** The newest requests (up to `limit`), newest first. */
   requests: (limit: number, ack: (records: RequestRecord[]) => void) => void;
+  /** Starts an agent run (validated as `POST /api/v1/execute`'s body, without `stream`); its events follow. */
+  'agent:run': (request: AgentRunRequest, ack: (reply: AgentRunAck) => void) => void;
+  /** Cancels a run this socket started; the ack says whether one was running. */
+  'agent:cancel': (request: { runId: string }, ack?: (reply: { cancelled: boolean }) => void) => void;
 }
 
 /** What the handshake proved about a socket. */

@@ -12,6 +12,7 @@ import {
   type AdminSocketData,
 } from './admin-events.js';
 import { overview, upstreamView } from './admin-views.js';
+import { serveAgentRuns } from './admin-agent.js';
 import { isLoopback, originCheck } from './guards.js';
 
 /** Sockets that passed the handshake; every admin event goes to this room and nowhere else. */
@@ -88,11 +89,15 @@ export function attachAdminSocket(gateway: Gateway, http: HttpServer, options: A
       if (typeof ack !== 'function') return;
       ack(activity.requests({ limit: Math.min(500, Math.max(1, Number(limit) || 100)) }));
     });
+    serveAgentRuns(gateway, socket);
     socket.emit('overview', overview(gateway, activity));
   });
 
   // Gateway events, forwarded to the admins' room only.
-  const onRequest = (record: RequestRecord) => admins().emit('request', record);
+  // Every tool call makes a record: with nobody watching, encoding it for an empty room was a few % of a cached
+  // call's CPU (issue 11).
+  const watched = () => (io.sockets.adapter.rooms.get(ADMINS)?.size ?? 0) > 0;
+  const onRequest = (record: RequestRecord) => watched() && admins().emit('request', record);
   const events = gateway.events;
   const listeners = {
     'breaker:transition': ((transition) =>
@@ -115,7 +120,7 @@ export function attachAdminSocket(gateway: Gateway, http: HttpServer, options: A
   gateway.catalog.on('changed', onCatalog);
 
   const timer = setInterval(() => {
-    if ((io.sockets.adapter.rooms.get(ADMINS)?.size ?? 0) > 0) admins().emit('overview', overview(gateway, activity));
+    if (watched()) admins().emit('overview', overview(gateway, activity));
   }, OVERVIEW_EVERY_MS);
   timer.unref();
 
