@@ -1,24 +1,81 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CACHE_META_KEY, ToolResultCache, type CacheLayer, type FetchToolResult } from '../cache/index.js';
 import { CacheSchema } from '../config/cache-schema.js';
 import { RedisSchema } from '../config/redis-schema.js';
+import { openSession, type CallerKind, type Session } from './callers.js';
 import { echoServer, startGateway } from './gateway-bench.js';
 import { summarize, type LatencySummary } from './stats.js';
+
+/**
+ * The upstream behind every target: `echo`, the trivial fixture (answers in microseconds, the hardest case for a
+ * cache to beat), or `filesystem`, the reference `@modelcontextprotocol/server-filesystem` reading a 4 KB file with
+ * `read_text_file` (read-only by its annotations), a tool that does real work.
+ */
+export const CACHE_BENCH_UPSTREAMS = ['echo', 'filesystem'] as const;
+export type CacheBenchUpstream = (typeof CACHE_BENCH_UPSTREAMS)[number];
+
+interface UpstreamPlan {
+  command: string;
+  args: string[];
+  tool: string;
+  /** The repeated call (hits). */
+  hit: Record<string, unknown>;
+  /** New arguments for every call (misses), with the same answer. */
+  miss: (i: number) => Record<string, unknown>;
+  /** The text every answer must carry. */
+  expected: (args: Record<string, unknown>) => string;
+  cleanup: () => Promise<void>;
+}
+
+async function upstreamPlan(kind: CacheBenchUpstream): Promise<UpstreamPlan> {
+  if (kind === 'echo') {
+    return {
+      ...echoServer(),
+      tool: 'echo',
+      hit: { text: 'ping' },
+      miss: (i) => ({ text: `miss ${i}` }),
+      expected: (args) => String(args.text),
+      cleanup: async () => undefined,
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'localmcp-cache-bench-'));
+  const path = join(dir, 'notes.txt');
+  const text = Array.from({ length: 64 }, (_, i) => `line ${i}: ${'lorem ipsum dolor sit amet '.repeat(2)}`).join('\n');
+  await writeFile(path, text);
+  const entry = join(
+    dirname(createRequire(import.meta.url).resolve('@modelcontextprotocol/server-filesystem/package.json')),
+    'dist/index.js',
+  );
+  return {
+    command: process.execPath,
+    args: [entry, dir],
+    tool: 'read_text_file',
+    hit: { path },
+    // `head` beyond the file's 64 lines reads all of it: a new cache key with the same answer.
+    miss: (i) => ({ path, head: 1_000_000 + i }),
+    expected: () => text,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
 
 export interface CacheBenchOptions {
   /** Measured calls per target. */
   calls: number;
-  /** Calls per target before measuring (default 100). */
+  /** Calls per target before measuring (default 2,000: V8 optimises the gateway's path only after a few thousand). */
   warmup?: number;
   /** A Redis for the L2 figure (`redis://127.0.0.1:6379`); without one the L2 target is skipped. */
   redisUrl?: string;
   /** The CLI entry (`cli/bin/run.js`) to start `localmcp serve` with; without one the gateway targets are skipped. */
   cliPath?: string;
+  /** The client every target is called with (default `wire`, the lean client of `bench gateway`). */
+  client?: CallerKind;
+  /** The upstream behind every target (default `echo`). */
+  upstream?: CacheBenchUpstream;
   onProgress?: (target: string, done: number, total: number) => void;
 }
 
@@ -53,17 +110,35 @@ export interface CacheBenchHeadline {
 
 export interface CacheBenchResult extends CacheBenchHeadline {
   calls: number;
+  client: CallerKind;
+  upstream: CacheBenchUpstream;
   targets: CacheBenchTarget[];
   skipped: Array<{ name: CacheBenchTarget['name']; reason: string }>;
 }
 
-const request = (text: string) => ({
+const request = (tool: string, args: Record<string, unknown>) => ({
   server: 'bench',
-  tool: 'echo',
-  args: { text },
-  identity: 'bench@bench-echo/1.0.0',
+  tool,
+  args,
+  identity: `bench@${tool}/1.0.0`,
   annotations: { readOnlyHint: true },
 });
+
+/** Calls `tool` and checks the answer: not an error, its first text block as expected, from `layer` if given. */
+async function callChecked(
+  session: Session,
+  tool: string,
+  args: Record<string, unknown>,
+  expected: string,
+  layer?: CacheLayer | 'none',
+): Promise<boolean> {
+  const result = (await session.request('tools/call', { name: tool, arguments: args })) as CallToolResult;
+  const [block] = result.content ?? [];
+  if (result.isError || block?.type !== 'text' || block.text !== expected) return false;
+  if (layer === undefined) return true;
+  const cached = result._meta?.[CACHE_META_KEY] as { layer?: CacheLayer } | undefined;
+  return layer === 'none' ? cached === undefined : cached?.layer === layer;
+}
 
 async function measure(
   name: CacheBenchTarget['name'],
@@ -71,7 +146,7 @@ async function measure(
   options: CacheBenchOptions,
   call: (i: number) => Promise<boolean>,
 ): Promise<CacheBenchTarget> {
-  const warmup = options.warmup ?? 100;
+  const warmup = options.warmup ?? 2_000;
   for (let i = 0; i < warmup; i++) await call(i);
   const samples: number[] = [];
   let errors = 0;
@@ -97,29 +172,39 @@ async function measure(
  * (new arguments every call, so each one reaches the echo server).
  */
 export async function benchCache(options: CacheBenchOptions): Promise<CacheBenchResult> {
-  const client = new Client({ name: 'localmcp-cache-bench', version: '0.1.0' });
-  await client.connect(new StdioClientTransport({ ...echoServer(), stderr: 'ignore' }));
+  const kind = options.client ?? 'wire';
+  const plan = await upstreamPlan(options.upstream ?? 'echo');
   const targets: CacheBenchTarget[] = [];
   const skipped: CacheBenchResult['skipped'] = [];
   try {
-    const direct = () => client.callTool({ name: 'echo', arguments: { text: 'ping' } }) as Promise<CallToolResult>;
-    const fetch: FetchToolResult = () => direct();
-    targets.push(await measure('direct-stdio', 'stdio', options, async () => !(await direct()).isError));
+    const session = await openSession(kind, { transport: 'stdio', command: plan.command, args: plan.args });
+    try {
+      const expected = plan.expected(plan.hit);
+      targets.push(
+        await measure('direct-stdio', 'stdio', options, () => callChecked(session, plan.tool, plan.hit, expected)),
+      );
+      const answer = (await session.request('tools/call', { name: plan.tool, arguments: plan.hit })) as CallToolResult;
+      const fetch: FetchToolResult = async () => answer;
 
-    const l1 = new ToolResultCache({ config: CacheSchema.parse({ ttlMs: 3_600_000 }) });
-    const isFrom = async (cache: ToolResultCache, text: string, layer: CacheLayer) =>
-      (await cache.call(request(text), fetch)).layer === layer;
-    await l1.call(request('ping'), fetch);
-    targets.push(await measure('l1-hit', 'in-process', options, () => isFrom(l1, 'ping', 'l1')));
-    await l1.close();
+      const l1 = new ToolResultCache({ config: CacheSchema.parse({ ttlMs: 3_600_000 }) });
+      const hitRequest = request(plan.tool, plan.hit);
+      await l1.call(hitRequest, fetch);
+      targets.push(
+        await measure('l1-hit', 'in-process', options, async () => (await l1.call(hitRequest, fetch)).layer === 'l1'),
+      );
+      await l1.close();
 
-    if (options.redisUrl === undefined) skipped.push({ name: 'l2-hit', reason: 'no Redis URL given' });
-    else targets.push(await measureL2(options, options.redisUrl, await direct()));
+      if (options.redisUrl === undefined) skipped.push({ name: 'l2-hit', reason: 'no Redis URL given' });
+      else targets.push(await measureL2(options, options.redisUrl, plan, answer));
+    } finally {
+      await session.close();
+    }
+    if (options.cliPath === undefined) {
+      skipped.push(...GATEWAY_TARGETS.map((name) => ({ name, reason: 'no CLI path' })));
+    } else targets.push(...(await measureGateway(options, options.cliPath, kind, plan)));
   } finally {
-    await client.close();
+    await plan.cleanup();
   }
-  if (options.cliPath === undefined) skipped.push(...GATEWAY_TARGETS.map((name) => ({ name, reason: 'no CLI path' })));
-  else targets.push(...(await measureGateway(options, options.cliPath)));
   const p50 = (name: CacheBenchTarget['name']) => targets.find((t) => t.name === name)?.p50Ms ?? null;
   return {
     directP50Ms: p50('direct-stdio'),
@@ -128,33 +213,42 @@ export async function benchCache(options: CacheBenchOptions): Promise<CacheBench
     l2HitP50Ms: p50('l2-hit'),
     l3HitP50Ms: null,
     calls: options.calls,
+    client: kind,
+    upstream: options.upstream ?? 'echo',
     targets,
     skipped,
   };
 }
 
 /**
- * `localmcp serve` in front of the same echo server, without Redis, reached over Streamable HTTP (the process the
+ * `localmcp serve` in front of the same upstream, without Redis, reached over Streamable HTTP (the process the
  * HTTP targets start) and over stdio (a second process, as an MCP host runs it): an L1 hit repeats one call (the
- * echo tool is read-only, so the gateway caches it), a miss sends new arguments every time. Each answer must say
- * where it came from (`_meta['localmcp/cache']`), or it counts as an error.
+ * tool is read-only, so the gateway caches it), a miss sends new arguments every time. Each answer must say where
+ * it came from (`_meta['localmcp/cache']`), or it counts as an error.
  */
-async function measureGateway(options: CacheBenchOptions, cliPath: string): Promise<CacheBenchTarget[]> {
+async function measureGateway(
+  options: CacheBenchOptions,
+  cliPath: string,
+  kind: CallerKind,
+  plan: UpstreamPlan,
+): Promise<CacheBenchTarget[]> {
   const gateway = await startGateway(cliPath, [], {
-    mcpServers: { bench: echoServer() },
+    mcpServers: { bench: { command: plan.command, args: plan.args } },
     cache: { ttlMs: 3_600_000 },
   });
   try {
-    const overHttp = new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`));
-    const overStdio = new StdioClientTransport({
+    const overHttp = await openSession(kind, { transport: 'streamable-http', url: `${gateway.url}/mcp` });
+    const http = await measureThrough(options, overHttp, plan, 'gateway-http', ['gateway-l1-hit', 'gateway-miss']);
+    const overStdio = await openSession(kind, {
+      transport: 'stdio',
       command: process.execPath,
       args: [cliPath, 'serve', '--stdio', '--config', gateway.config, '--log-level', 'warn'],
-      stderr: 'ignore',
     });
-    return [
-      ...(await measureThrough(options, overHttp, 'gateway-http', ['gateway-l1-hit', 'gateway-miss'])),
-      ...(await measureThrough(options, overStdio, 'gateway-stdio', ['gateway-stdio-l1-hit', 'gateway-stdio-miss'])),
-    ];
+    const stdio = await measureThrough(options, overStdio, plan, 'gateway-stdio', [
+      'gateway-stdio-l1-hit',
+      'gateway-stdio-miss',
+    ]);
+    return [...http, ...stdio];
   } finally {
     await gateway.stop();
   }
@@ -162,31 +256,34 @@ async function measureGateway(options: CacheBenchOptions, cliPath: string): Prom
 
 async function measureThrough(
   options: CacheBenchOptions,
-  transport: Transport,
+  session: Session,
+  plan: UpstreamPlan,
   via: CacheBenchTarget['via'],
   [hit, miss]: [GatewayTargetName, GatewayTargetName],
 ): Promise<CacheBenchTarget[]> {
-  const client = new Client({ name: 'localmcp-cache-bench', version: '0.1.0' });
-  await client.connect(transport);
+  const tool = `bench__${plan.tool}`;
   try {
-    const call = async (text: string, layer: CacheLayer | undefined) => {
-      const result = (await client.callTool({ name: 'bench__echo', arguments: { text } })) as CallToolResult;
-      const cached = result._meta?.[CACHE_META_KEY] as { layer?: CacheLayer } | undefined;
-      const [block] = result.content;
-      return !result.isError && block?.type === 'text' && block.text === text && cached?.layer === layer;
-    };
-    await call('ping', undefined);
+    const expected = plan.expected(plan.hit);
+    await callChecked(session, tool, plan.hit, expected);
     return [
-      await measure(hit, via, options, () => call('ping', 'l1')),
-      await measure(miss, via, options, (i) => call(`miss ${i}`, undefined)),
+      await measure(hit, via, options, () => callChecked(session, tool, plan.hit, expected, 'l1')),
+      await measure(miss, via, options, (i) => {
+        const args = plan.miss(i);
+        return callChecked(session, tool, args, plan.expected(args), 'none');
+      }),
     ];
   } finally {
-    await client.close();
+    await session.close();
   }
 }
 
 /** A writer cache fills Redis with distinct entries; a second cache (its L1 empty) reads each once. */
-async function measureL2(options: CacheBenchOptions, url: string, answer: CallToolResult): Promise<CacheBenchTarget> {
+async function measureL2(
+  options: CacheBenchOptions,
+  url: string,
+  plan: UpstreamPlan,
+  answer: CallToolResult,
+): Promise<CacheBenchTarget> {
   const redis = RedisSchema.parse({ url, keyPrefix: `localmcp-bench-${randomUUID()}:` });
   const config = CacheSchema.parse({ ttlMs: 3_600_000, staleIfErrorMs: 0 });
   const [writer, reader] = [new ToolResultCache({ config, redis }), new ToolResultCache({ config, redis })];
@@ -197,10 +294,10 @@ async function measureL2(options: CacheBenchOptions, url: string, answer: CallTo
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const total = (options.warmup ?? 100) + options.calls;
-    for (let i = 0; i < total; i++) await writer.call(request(`key ${i}`), async () => answer);
+    for (let i = 0; i < total; i++) await writer.call(request(plan.tool, plan.miss(i)), async () => answer);
     await writer.idle();
     return await measure('l2-hit', 'in-process', options, async (i) => {
-      const { layer } = await reader.call(request(`key ${i}`), async () => answer);
+      const { layer } = await reader.call(request(plan.tool, plan.miss(i)), async () => answer);
       return layer === 'l2';
     });
   } finally {

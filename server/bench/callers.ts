@@ -15,16 +15,22 @@ export interface Caller {
   close(): Promise<void>;
 }
 
-interface Session {
+/** One initialized MCP session: a request resolves with its `result`; a JSON-RPC error rejects. */
+export interface Session {
   request(method: string, params?: Record<string, unknown>): Promise<unknown>;
   close(): Promise<void>;
+}
+
+/** A session with either client, for benchmarks that call tools other than echo. */
+export function openSession(kind: CallerKind, endpoint: Endpoint): Promise<Session> {
+  return kind === 'wire' ? connectWireClient(endpoint) : connectSdk(endpoint);
 }
 
 const ARGUMENTS = { text: 'ping' };
 
 /** Connects, finds the echo tool (`echo`, or a gateway's namespaced `<server>__echo`) and returns a caller. */
 export async function openCaller(kind: CallerKind, endpoint: Endpoint): Promise<Caller> {
-  const session = kind === 'wire' ? await connectWireClient(endpoint) : await connectSdk(endpoint);
+  const session = await openSession(kind, endpoint);
   try {
     const { tools } = (await session.request('tools/list', {})) as { tools: Array<{ name: string }> };
     const tool = tools.find((t) => t.name === 'echo') ?? tools.find((t) => /(^|[_.:/-])echo$/.test(t.name));

@@ -27,12 +27,23 @@ export function principalOf(ctx: Context): Principal | undefined {
  */
 export function originOf(ctx: Context): string {
   const origin = `${ctx.protocol}://${ctx.host}`;
-  try {
-    return new URL(origin).origin;
-  } catch {
-    return 'http://localhost';
+  // Every authenticated request asks, nearly always with the same Host: parse each one once (issue 11).
+  let parsed = origins.get(origin);
+  if (parsed === undefined) {
+    try {
+      parsed = new URL(origin).origin;
+    } catch {
+      parsed = 'http://localhost';
+    }
+    if (origins.size >= MAX_ORIGINS) origins.clear();
+    origins.set(origin, parsed);
   }
+  return parsed;
 }
+
+const origins = new Map<string, string>();
+/** Bounds the memo: Host is the client's to choose. */
+const MAX_ORIGINS = 64;
 
 function refuse(ctx: Context, error: AuthError): void {
   const response = authErrorResponse(error);

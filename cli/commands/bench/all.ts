@@ -7,11 +7,21 @@ import { benchAll, type AllBenchReport, type SuitePlan } from '../../../server/b
 import { renderHtmlReport } from '../../../server/bench/report-html.js';
 import { renderTable } from '../../table.js';
 
-const SUITES = ['gateway', 'cache', 'chaos', 'breaker', 'workers', 'retrieval', 'retrieval-8k', 'search-scale'];
+const SUITES = [
+  'gateway',
+  'cache',
+  'cache-fs',
+  'chaos',
+  'breaker',
+  'workers',
+  'retrieval',
+  'retrieval-8k',
+  'search-scale',
+];
 
 export default class BenchAll extends Command {
   static override summary = 'Run every benchmark suite in one go: a results table, --json, and an HTML report.';
-  static override description = `Runs, one after another and each in its own process: gateway (with mcp-proxy and mcp-hub), cache, chaos (short), breaker, workers, retrieval on the LiveMCPBench step queries (527 tools, and with the 8,010 toolsdk distractors, ~8.5k tools) when the data set is there, and search-scale (1k and 10k tools; --full adds 100k). A suite whose command is not in this build, or whose data is missing, is skipped with a note. Figures from one run compare; the load averages at start and end say how busy the machine was.`;
+  static override description = `Runs, one after another and each in its own process: gateway (with mcp-proxy and mcp-hub), cache (with the echo fixture, and with server-filesystem as cache-fs), chaos (short), breaker, workers, retrieval on the LiveMCPBench step queries (527 tools, and with the 8,010 toolsdk distractors, ~8.5k tools) when the data set is there, and search-scale (1k and 10k tools; --full adds 100k). A suite whose command is not in this build, or whose data is missing, is skipped with a note. Figures from one run compare; the load averages at start and end say how busy the machine was.`;
   static override examples = [
     '<%= config.bin %> bench all',
     '<%= config.bin %> bench all --html bench.html --json > bench.json',
@@ -88,6 +98,14 @@ export default class BenchAll extends Command {
         name: 'cache',
         kind: 'cache',
         argv: ['cache', '--calls', quick ? '300' : '1000'],
+        expectSeconds: quick ? 30 : 60,
+        skip: missing('bench:cache'),
+      },
+      {
+        // The same with an upstream that does real work (server-filesystem reading a file).
+        name: 'cache-fs',
+        kind: 'cache',
+        argv: ['cache', '--calls', quick ? '300' : '1000', '--upstream', 'filesystem'],
         expectSeconds: quick ? 30 : 60,
         skip: missing('bench:cache'),
       },

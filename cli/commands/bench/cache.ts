@@ -1,20 +1,33 @@
 import { fileURLToPath } from 'node:url';
 import { Command, Flags } from '@oclif/core';
-import { benchCache, type CacheBenchResult } from '../../../server/bench/cache-bench.js';
+import { CALLER_KINDS } from '../../../server/bench/callers.js';
+import { benchCache, CACHE_BENCH_UPSTREAMS, type CacheBenchResult } from '../../../server/bench/cache-bench.js';
 import { renderTable } from '../../table.js';
 
 export default class BenchCache extends Command {
   static override summary =
     'Measure a cached tool call (L1, L2, through the gateway) against the direct stdio call and a cache miss.';
   static override description =
-    'All targets run in one process, one after another, so their ratios compare. direct-stdio calls the echo server itself; l1-hit and l2-hit are the cache alone (ToolResultCache.call() in this process; l2-hit needs --redis-url, and reads entries another cache wrote); gateway-l1-hit and gateway-miss go through a real `localmcp serve` process over Streamable HTTP, gateway-stdio-l1-hit and gateway-stdio-miss through one over stdio, repeating one call (served from L1) or sending new arguments every call (each one reaches the echo server). A call not answered by the layer measured counts as an error.';
+    "All targets run in one process, one after another, so their ratios compare, with the same client (--client: wire, a lean JSON-RPC client, or sdk, the MCP SDK's). direct-stdio calls the upstream itself (--upstream: echo, a trivial fixture, or filesystem, the reference server-filesystem reading a 4 KB file); l1-hit and l2-hit are the cache alone (ToolResultCache.call() in this process; l2-hit needs --redis-url, and reads entries another cache wrote); gateway-l1-hit and gateway-miss go through a real `localmcp serve` process over Streamable HTTP, gateway-stdio-l1-hit and gateway-stdio-miss through one over stdio, repeating one call (served from L1) or sending new arguments every call (each one reaches the upstream). A call not answered by the layer measured counts as an error.";
   static override examples = [
     '<%= config.bin %> bench cache',
     '<%= config.bin %> bench cache --calls 5000 --redis-url redis://127.0.0.1:6379 --json',
+    '<%= config.bin %> bench cache --upstream filesystem',
   ];
   static override enableJsonFlag = true;
   static override flags = {
     calls: Flags.integer({ char: 'n', summary: 'Sequential calls per target.', default: 1000, min: 1 }),
+    warmup: Flags.integer({
+      summary: 'Calls per target before measuring (V8 optimises the gateway only after a few thousand).',
+      default: 2000,
+      min: 0,
+    }),
+    client: Flags.option({ options: CALLER_KINDS, default: 'wire' as const })({
+      summary: 'The client every target is called with: wire (lean JSON-RPC) or sdk (the MCP SDK client).',
+    }),
+    upstream: Flags.option({ options: CACHE_BENCH_UPSTREAMS, default: 'echo' as const })({
+      summary: 'The upstream: echo (a trivial fixture) or filesystem (server-filesystem reading a file).',
+    }),
     'redis-url': Flags.string({
       summary: 'A Redis for the l2-hit target (keys under a random prefix, removed afterwards); without it, skipped.',
     }),
@@ -28,7 +41,10 @@ export default class BenchCache extends Command {
     try {
       result = await benchCache({
         calls: flags.calls,
+        warmup: flags.warmup,
         redisUrl: flags['redis-url'],
+        client: flags.client,
+        upstream: flags.upstream,
         cliPath,
         onProgress: json
           ? undefined
