@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { expected } from './format-issues.js';
 import { intField, nonEmptyString, stringList } from './schema-fields.js';
+import { PredictiveSchema } from './predictive-schema.js';
 
 /** How tools reach a downstream client: all of them, only the meta-tools, or the meta-tools plus pinned ones. */
 export const DISCOVERY_MODES = ['all', 'discovery', 'hybrid'] as const;
@@ -33,6 +34,8 @@ export const DiscoverySchema = z.object(
       .prefault({}),
     /** Where embeddings are kept between runs (default: the CLI's data dir). */
     cacheDir: nonEmptyString('a directory path').optional(),
+    /** Learned tool-to-tool transitions: a ranking boost within a session and warming of likely next tools. */
+    predictive: PredictiveSchema.prefault({}),
   },
   expected('an object'),
 );

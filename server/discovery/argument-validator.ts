@@ -37,6 +37,17 @@ export class ArgumentValidator {
     return { ok: false, problems: (validate.errors ?? []).map(describe) };
   }
 
+  /**
+   * Compiles a schema ahead of its first call (predictive warming); true when it was not compiled yet. ajv's
+   * compile is the costly part of a first call's check, milliseconds for a real tool's schema.
+   */
+  prepare(schema: Record<string, unknown> | undefined): boolean {
+    if (!schema || this.bySchema.has(schema)) return false;
+    const before = this.cache.size;
+    this.compile(schema);
+    return this.cache.size > before;
+  }
+
   private compile(schema: Record<string, unknown>): ValidateFunction | null {
     const known = this.bySchema.get(schema);
     if (known !== undefined) return known;

@@ -8,6 +8,7 @@ import type { UpstreamSupervisor } from '../upstream/supervisor.js';
 import { ArgumentValidator, formatProblems } from './argument-validator.js';
 import { isMetaTool, META_TOOLS } from './meta-tools.js';
 import type { ToolIndex, ToolSearchResult } from './tool-index.js';
+import type { PredictiveService } from './predictive/predictive-service.js';
 import type { BreakerState } from '@localmcp/plugin-api';
 import { allows, allowsServer, FULL_ACCESS, type Scope } from '../security/scopes.js';
 
@@ -19,6 +20,15 @@ export interface DiscoveryServiceOptions {
   index: ToolIndex;
   /** The breaker state a call to a tool meets now; anything but CLOSED is shown as degraded. */
   health?: (server: string, tool: string) => BreakerState;
+}
+
+/** A call's options as discovery takes them: the router's, and the session it belongs to. */
+export interface DiscoveryCallOptions extends CallOptions {
+  /**
+   * The MCP session or agent run the call belongs to: its calls in order teach predictive pre-loading which tool
+   * follows which, and its search_tools rankings favour likely successors of its last tool.
+   */
+  session?: string;
 }
 
 export interface ServerSummary {
@@ -45,6 +55,8 @@ const text = (value: string, isError = false): CallToolResult => ({
  */
 export class DiscoveryService {
   readonly validator = new ArgumentValidator();
+  /** Learned tool transitions (`discovery.predictive`); set by the gateway. */
+  predictive: PredictiveService | undefined;
   private readonly pinned: (name: string) => boolean;
 
   constructor(private readonly options: DiscoveryServiceOptions) {
@@ -75,7 +87,12 @@ export class DiscoveryService {
     return [...META_TOOLS, ...published(catalog.filter((e) => this.pinned(e.publicName)))];
   }
 
-  async callTool(name: string, args: Record<string, unknown> | undefined, mode: DiscoveryMode, options: CallOptions) {
+  async callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    mode: DiscoveryMode,
+    options: DiscoveryCallOptions,
+  ) {
     if (mode !== 'all' && isMetaTool(name)) return this.callMetaTool(name, args ?? {}, options);
     // Tools stay callable by name in every mode: a model that remembers a name need not search again.
     const entry = this.options.catalog.resolveTool(name);
@@ -93,19 +110,33 @@ export class DiscoveryService {
         );
       }
     }
-    return this.options.router.callTool(name, args, options);
+    return this.routed(name, args, options);
   }
 
-  /** Ranked tools; with a `scope`, ranked among the tools it grants (not filtered after the top k). */
+  /** A catalog tool call through the router; a successful one is a step of its session for predictive learning. */
+  private async routed(name: string, args: Record<string, unknown> | undefined, options: DiscoveryCallOptions) {
+    const { session, ...routerOptions } = options;
+    const result = await this.options.router.callTool(name, args, routerOptions);
+    if (!result.isError) this.predictive?.observe(session, name);
+    return result;
+  }
+
+  /**
+   * Ranked tools; with a `scope`, ranked among the tools it grants (not filtered after the top k). With a `session`
+   * whose last tool is known, tools that often follow it are boosted (`discovery.predictive.boost`).
+   */
   async search(
     query: string,
-    options: { limit?: number; servers?: string[]; scope?: Scope } = {},
+    options: { limit?: number; servers?: string[]; scope?: Scope; session?: string } = {},
   ): Promise<ToolSearchResult[]> {
     const { defaultLimit, maxLimit } = this.options.config;
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? defaultLimit)), maxLimit);
     const scope = options.scope;
     const accept = scope && !scope.admin ? (name: string) => this.allowsTool(scope, name) : undefined;
-    const results = await this.options.index.search(query, { limit, servers: options.servers, accept });
+    const predictive = this.predictive?.lastTool(options.session) === undefined ? undefined : this.predictive;
+    const pool = limit + (predictive?.extraCandidates ?? 0);
+    const found = await this.options.index.search(query, { limit: pool, servers: options.servers, accept });
+    const results = predictive ? predictive.rerank(options.session, found, limit) : found;
     if (!this.options.health) return results;
     return results.map((result) => {
       const entry = this.options.catalog.resolveTool(result.name);
@@ -151,7 +182,7 @@ export class DiscoveryService {
   private async callMetaTool(
     name: string,
     args: Record<string, unknown>,
-    options: CallOptions,
+    options: DiscoveryCallOptions,
   ): Promise<CallToolResult> {
     const meta = META_TOOLS.find((tool) => tool.name === name)!;
     const check = this.validator.validate(meta.inputSchema as Record<string, unknown>, args);
@@ -164,6 +195,7 @@ export class DiscoveryService {
           limit: args.limit as number | undefined,
           servers,
           scope: options.scope,
+          session: options.session,
         });
         const results = tools.map(({ matched: _matched, ...tool }) => tool);
         if (results.length === 0) {
@@ -187,7 +219,7 @@ export class DiscoveryService {
   private async callThrough(
     name: string,
     args: Record<string, unknown>,
-    options: CallOptions,
+    options: DiscoveryCallOptions,
   ): Promise<CallToolResult> {
     const found = this.options.catalog.resolveTool(name);
     const entry = found && (!options.scope || this.allowsTool(options.scope, name)) ? found : undefined;
@@ -205,6 +237,6 @@ export class DiscoveryService {
         true,
       );
     }
-    return this.options.router.callTool(name, args, options);
+    return this.routed(name, args, options);
   }
 }

@@ -17,7 +17,9 @@ export interface GatewayEventMap {
    * A downstream tools/call was answered (`ok`) or failed: who called what, for the audit log. `name` is the name
    * the client used (a meta-tool's target is in `target`).
    */
-  'tool:called': [{ principal: string; name: string; target?: string; ok: boolean; ms: number; at: number }];
+  'tool:called': [
+    { principal: string; name: string; target?: string; ok: boolean; ms: number; at: number; session?: string },
+  ];
   /**
    * A routed tool call finished (the router's view, once per call that reached a catalog tool, fallbacks to
    * equivalent tools included): `ok`, `tool-error` (an `isError` result) or `error` (no result), and how long it took.
@@ -28,6 +30,13 @@ export interface GatewayEventMap {
   'upstream:state': [{ server: string; state: UpstreamState; at: number }];
   /** An agent run (`POST /api/v1/execute`, `localmcp run`) took a step or streamed text; for live views. */
   'agent:step': [{ runId: string; event: AgentEvent; at: number }];
+  /**
+   * Predictive pre-loading warmed `tool` because it often follows `after` (with `probability`): its argument
+   * validator was compiled (`validator`) and/or its answer was fetched into the result cache (`result`).
+   */
+  'tool:warmed': [
+    { tool: string; after: string; probability: number; warmed: Array<'validator' | 'result'>; at: number },
+  ];
 }
 
 /** One finished tool call, as `call:done` reports it. */

@@ -8,6 +8,7 @@ import type { PluginStatus } from '../plugins/types.js';
 import type { DiscoveryMode } from '../config/schema.js';
 import { createToolIndex } from '../discovery/setup.js';
 import { DiscoveryService } from '../discovery/service.js';
+import { createPredictive } from '../discovery/predictive/setup.js';
 import { connectRedis, closeRedis, type RedisConnection } from '../redis/connection.js';
 import { SharedBreakerState } from '../resilience/shared-state.js';
 import { ToolResultCache } from '../cache/tool-result-cache.js';
@@ -137,6 +138,16 @@ export class Gateway {
     this.router.cacheIdentity = (server) => this.identities.get(server) ?? server;
     this.router.fallbacks = createFallbackChain(this, options.config.resilience.fallbacks);
     this.router.events = this.events;
+    this.discovery.predictive = createPredictive({
+      config: options.config.discovery.predictive,
+      catalog: this.catalog,
+      router: this.router,
+      validator: this.discovery.validator,
+      cache: this.cache,
+      dataDir: options.dataDir,
+      events: this.events,
+      logger: this.logger.child({ component: 'predictive' }),
+    });
     this.breaker?.onTransition?.((transition) => this.events.emit('breaker:transition', transition));
     this.upstreams.on('state', (upstream, state) => {
       this.events.emit('upstream:state', { server: upstream.name, state, at: Date.now() });
@@ -176,6 +187,7 @@ export class Gateway {
     this.started ??= (async () => {
       await this.sharedBreaker?.state.start(this.config.redis?.connectTimeoutMs ?? 0);
       await this.telemetry.start();
+      await this.discovery.predictive?.load();
       await this.upstreams.startAll();
     })();
     return this.started;
@@ -235,6 +247,7 @@ export class Gateway {
   /** Waits for in-flight calls up to `graceMs`, then ends every upstream (and its process tree) and plugin. */
   async stop(graceMs = this.config.gateway.shutdownGraceMs): Promise<void> {
     await this.router.drain(graceMs);
+    await this.discovery.predictive?.close();
     await this.cache?.close();
     this.breaker?.dispose?.();
     await this.upstreams.stopAll();

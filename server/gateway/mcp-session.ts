@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -54,6 +55,8 @@ export function createSessionServer(
 ): { server: Server; dispose: () => void } {
   const { catalog, router, discovery, events } = deps;
   const { scope } = principal;
+  // Names this session's sequence of tool calls (predictive pre-loading learns from it; the audit event carries it).
+  const sessionId = randomUUID();
   // Prompts and resources have no tool name: only a scope that grants their whole server reaches them.
   const reaches = (server: string) => allowsServer(scope, server);
   const server = new Server(GATEWAY_SERVER_INFO, {
@@ -92,11 +95,13 @@ export function createSessionServer(
           ok,
           ms: Date.now() - started,
           at: started,
+          session: sessionId,
         });
       };
       const result = discovery.callTool(name, args, mode, {
         scope,
         principal: principal.id,
+        session: sessionId,
         signal: extra.signal,
         meta: request.params._meta,
         // Progress from upstream is relayed under the token the downstream client chose.
@@ -181,6 +186,7 @@ export function createSessionServer(
     dispose: () => {
       catalog.off('changed', onChanged);
       events.off('breaker:transition', onTransition);
+      discovery.predictive?.endSession(sessionId);
     },
   };
 }

@@ -189,6 +189,7 @@ export async function runAgent(deps: AgentDeps, options: AgentOptions): Promise<
       options,
       config,
       counter,
+      runId,
     });
     messages.push(...results);
   }
@@ -226,8 +227,9 @@ async function runBatch(input: {
   options: AgentOptions;
   config: LlmConfig['agent'];
   counter: TokenCounter;
+  runId: string;
 }): Promise<ChatMessage[]> {
-  const { turn, calls, values, at, emit, discovery, options, config, counter } = input;
+  const { turn, calls, values, at, emit, discovery, options, config, counter, runId } = input;
   let plan: Plan;
   try {
     plan = planCalls(calls, new Set(values.keys()));
@@ -253,6 +255,8 @@ async function runBatch(input: {
         signal: options.signal,
         scope: options.scope,
         principal: options.principal ?? 'agent',
+        // The run is one session for predictive pre-loading: its calls in order are what it learns from.
+        session: runId,
       }),
     values,
     (result) => ({ value: resultValue(result), failed: result.isError === true }),

@@ -1,0 +1,179 @@
+import { errorMessage } from '@localmcp/plugin-api';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { PredictiveConfig } from '../../config/predictive-schema.js';
+import type { GatewayEvents } from '../../gateway/events.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { ArgumentValidator } from '../argument-validator.js';
+import { boostSuccessors, type Rankable } from './boost.js';
+import type { TransitionsStore } from './store.js';
+import { ToolTransitions } from './transitions.js';
+import { warmSuccessor, type Prefetcher, type WarmOutcome } from './warmer.js';
+
+/** Sessions whose last tool is remembered; the least recently active is forgotten first. */
+const MAX_SESSIONS = 10_000;
+/** A session's last tool older than this says nothing about its next call. */
+const SESSION_MEMORY_MS = 30 * 60_000;
+/** Learned transitions are written at most this often (and on close). */
+const SAVE_EVERY_MS = 5_000;
+
+export interface PredictiveServiceOptions {
+  config: PredictiveConfig;
+  catalog: Catalog;
+  /** The validator calls are checked with; warming precompiles a likely successor's schema in it. */
+  validator: ArgumentValidator;
+  /** Calls a tool ahead of time into the result cache (`prefetch`); absent when there is no cache. */
+  prefetch?: Prefetcher;
+  store?: TransitionsStore;
+  events?: GatewayEvents;
+  logger?: Logger;
+}
+
+/** Counters for `/readyz`-style views, tests and the bench. */
+export interface PredictiveStats {
+  observed: number;
+  transitions: number;
+  boosted: number;
+  warmedValidators: number;
+  prefetched: number;
+}
+
+/**
+ * Predictive pre-loading. Every successful tool call of a session (an MCP session, an agent run) is one step of that
+ * session's sequence; consecutive steps teach {@link ToolTransitions} which tool follows which. Two uses:
+ * - ranking: search_tools within a session whose last tool was A boosts tools that often follow A (`boost`);
+ * - warming: right after A, each successor with P ≥ `minProbability` (and `minCount` observations) gets its argument
+ *   validator compiled, and with `prefetch` a read-only, argument-free, cacheable successor is called into the
+ *   result cache. Nothing with side effects is ever called ahead of time.
+ * The gateway keeps every upstream connected from start-up (there are no lazily started or idle-stopped upstreams),
+ * so there is no connection to open ahead of time.
+ */
+export class PredictiveService {
+  readonly transitions: ToolTransitions;
+  private readonly sessions = new Map<string, { tool: string; at: number }>();
+  private readonly counters = { observed: 0, boosted: 0, warmedValidators: 0, prefetched: 0 };
+  private readonly prefetchedAt = new Map<string, number>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private warming: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: PredictiveServiceOptions) {
+    this.transitions = new ToolTransitions({ maxSuccessors: options.config.maxSuccessors });
+  }
+
+  get config(): PredictiveConfig {
+    return this.options.config;
+  }
+
+  /** Loads what earlier runs learned. */
+  async load(): Promise<void> {
+    if (!this.options.store) return;
+    const snapshot = await this.options.store.load();
+    if (snapshot !== undefined && !this.transitions.restore(snapshot)) {
+      this.options.logger?.warn('ignoring learned tool transitions in an unknown format');
+    }
+  }
+
+  /** Records that `session` called `tool` successfully, learns the transition from its last tool, and warms. */
+  observe(session: string | undefined, tool: string, now = Date.now()): void {
+    if (!this.config.enabled || session === undefined) return;
+    const last = this.lastTool(session, now);
+    this.sessions.delete(session);
+    this.sessions.set(session, { tool, at: now });
+    if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    this.counters.observed++;
+    if (last !== undefined) {
+      this.transitions.observe(last, tool);
+      this.scheduleSave();
+    }
+    // After the caller has its answer: compiling a schema is synchronous work.
+    this.warming = new Promise((resolve) => setImmediate(resolve)).then(() => this.warmAfter(tool));
+  }
+
+  /** Resolves when the warming started by the last call is done (tests, the bench). */
+  settled(): Promise<unknown> {
+    return this.warming;
+  }
+
+  /** The tool `session` called last, if recent. */
+  lastTool(session: string | undefined, now = Date.now()): string | undefined {
+    if (session === undefined) return undefined;
+    const last = this.sessions.get(session);
+    return last && now - last.at <= SESSION_MEMORY_MS ? last.tool : undefined;
+  }
+
+  /** Forgets a session (it closed). */
+  endSession(session: string): void {
+    this.sessions.delete(session);
+  }
+
+  /** How many extra candidates a boosted search should fetch, so a successor just past the cut can move up. */
+  get extraCandidates(): number {
+    return this.config.enabled && this.config.boost > 0 ? this.config.maxSuccessors : 0;
+  }
+
+  /** `results` re-ranked for a search made in `session` (unchanged without a recent last tool). */
+  rerank<T extends Rankable>(session: string | undefined, results: T[], limit: number): T[] {
+    const after = this.config.enabled ? this.lastTool(session) : undefined;
+    if (after === undefined || this.config.boost <= 0) return results.slice(0, limit);
+    const successors = this.transitions.successors(after, { minCount: this.config.minCount });
+    if (successors.length === 0) return results.slice(0, limit);
+    const ranked = boostSuccessors(results, after, successors, this.config.boost, limit);
+    if (ranked.some((r, i) => r !== results[i])) this.counters.boosted++;
+    return ranked;
+  }
+
+  stats(): PredictiveStats {
+    return { ...this.counters, transitions: this.transitions.size };
+  }
+
+  /** Writes what was learned now (when it changed). */
+  async flush(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (!this.dirty || !this.options.store) return;
+    this.dirty = false;
+    try {
+      await this.options.store.save(this.transitions.toJSON());
+    } catch (error) {
+      this.options.logger?.warn({ err: errorMessage(error) }, 'saving learned tool transitions failed');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.warming.catch(() => undefined);
+    await this.flush();
+  }
+
+  private scheduleSave(): void {
+    if (!this.options.store || !this.config.persist) return;
+    this.dirty = true;
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => void this.flush(), SAVE_EVERY_MS);
+    this.saveTimer.unref();
+  }
+
+  private async warmAfter(tool: string): Promise<void> {
+    const successors = this.transitions.successors(tool, {
+      minCount: this.config.minCount,
+      minProbability: this.config.minProbability,
+    });
+    for (const successor of successors) {
+      const outcome: WarmOutcome = await warmSuccessor(successor.tool, {
+        catalog: this.options.catalog,
+        validator: this.options.validator,
+        prefetch: this.config.prefetch ? this.options.prefetch : undefined,
+        prefetchedAt: this.prefetchedAt,
+      });
+      if (outcome.warmed.length === 0) continue;
+      if (outcome.warmed.includes('validator')) this.counters.warmedValidators++;
+      if (outcome.warmed.includes('result')) this.counters.prefetched++;
+      this.options.events?.emit('tool:warmed', {
+        tool: successor.tool,
+        after: tool,
+        probability: successor.probability,
+        warmed: outcome.warmed,
+        at: Date.now(),
+      });
+    }
+  }
+}
