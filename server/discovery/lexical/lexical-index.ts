@@ -157,6 +157,7 @@ export class LexicalIndex {
         conceptsOf(queryTerms, {
           synonymWeight: this.options.synonymWeight,
           thesaurusWeight: this.options.thesaurusWeight,
+          translationWeight: this.options.translationWeight,
         }),
       ),
     );

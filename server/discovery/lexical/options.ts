@@ -20,6 +20,11 @@ export interface LexicalIndexOptions {
   /** Weight of a word the general thesaurus relates to a query word (estimate ~ calculate); 0 disables it. */
   thesaurusWeight?: number;
   /**
+   * Weight of a related word in the other language (news ~ 新闻, from the Chinese glossary and equivalents),
+   * relative to the query's own word; 0 disables it.
+   */
+  translationWeight?: number;
+  /**
    * Coordination: scores are multiplied by coverage^coordination, coverage being the IDF-weighted share of the
    * query's concepts a tool matches. 0 turns it off.
    */
@@ -85,6 +90,8 @@ const DEFAULTS: Omit<ResolvedOptions, 'fields' | 'serverFields'> = {
   k1: 1.2,
   synonymWeight: 0.5,
   thesaurusWeight: 0.2,
+  // Higher than a same-language synonym's: a translation names the same thing, where "get" and "fetch" only may.
+  translationWeight: 0.8,
   coordination: 1,
   nameBoost: 2,
   phraseBoost: 0.25,

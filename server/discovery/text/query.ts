@@ -4,6 +4,7 @@
 import { analyze, type Term } from './analyzer.js';
 import { relatedTo } from './related.js';
 import { thesaurusOf } from './thesaurus.js';
+import { isCjkTerm } from './tokenize.js';
 
 /** A term that counts as matching a query concept, and how much (1 for the word itself). */
 export interface WeightedTerm {
@@ -32,6 +33,11 @@ export interface QueryAnalysisOptions {
   synonymWeight?: number;
   /** Weight of the words the thesaurus relates to a query word (thesaurus.ts); 0 turns it off. */
   thesaurusWeight?: number;
+  /**
+   * Weight of a related word in the other language (English ~ Chinese, from the glossary and the Chinese
+   * equivalents); 0 turns it off. Defaults to the synonym weight.
+   */
+  translationWeight?: number;
 }
 
 // What a request implies without saying it: a path or a file name means a file is involved, and its extension
@@ -73,7 +79,7 @@ export function analyzeQuery(query: string, options: QueryAnalysisOptions = {}):
 /** The concepts of already analysed query terms (see {@link analyzeQuery}). */
 export function conceptsOf(
   queryTerms: readonly Term[],
-  { synonymWeight = 0.5, thesaurusWeight = 0 }: QueryAnalysisOptions = {},
+  { synonymWeight = 0.5, thesaurusWeight = 0, translationWeight = synonymWeight }: QueryAnalysisOptions = {},
 ): QueryConcept[] {
   const concepts = new Map<string, QueryConcept>();
   for (const { term, word, joined, implied } of queryTerms) {
@@ -85,8 +91,11 @@ export function conceptsOf(
       continue;
     }
     const terms: WeightedTerm[] = [{ term, weight: 1 }];
-    if (synonymWeight > 0)
-      for (const other of relatedTo(term)) terms.push({ term: other, weight: synonymWeight, via: 'related' });
+    for (const other of relatedTo(term)) {
+      // A translation names the same thing as the word, where a related word of the same language only may.
+      const weight = isCjkTerm(term) !== isCjkTerm(other) ? translationWeight : synonymWeight;
+      if (weight > 0) terms.push({ term: other, weight, via: 'related' });
+    }
     // What a path or URL implies is already a general word; the thesaurus is for what the request says.
     if (thesaurusWeight > 0 && !implied)
       for (const other of thesaurusOf(term))

@@ -112,6 +112,21 @@ test('a query concept carries its related words at the given weight', (t) => {
   t.is(analyzeQuery('fetch', { synonymWeight: 0 })[0]?.terms.length, 1);
 });
 
+test('a translation (English ~ Chinese) counts at the translation weight, a same-language word at the synonym weight', (t) => {
+  // A Chinese word is also analysed as its characters: its own concept is the one of the whole word.
+  const weightOf = (query: string, term: string, options: Parameters<typeof analyzeQuery>[1]) =>
+    analyzeQuery(query, options)
+      .find((c) => c.word === query)
+      ?.terms.find((x) => x.term === term)?.weight;
+  const options = { synonymWeight: 0.5, translationWeight: 0.8 };
+  t.is(weightOf('news', '新闻', options), 0.8);
+  t.is(weightOf('news', termOf('article')[0]!, options), 0.5);
+  t.is(weightOf('新闻', termOf('news')[0]!, options), 0.8);
+  // Unless said otherwise, a translation weighs what a synonym does; 0 turns translations off.
+  t.is(weightOf('news', '新闻', { synonymWeight: 0.4 }), 0.4);
+  t.is(weightOf('news', '新闻', { synonymWeight: 0.5, translationWeight: 0 }), undefined);
+});
+
 test('repeated words count, and split identifiers add their whole form as an optional concept', (t) => {
   const concepts = analyzeQuery('file file getCanvas');
   t.is(concepts.find((c) => c.word === 'file')?.count, 2);
