@@ -20,6 +20,20 @@ const pct = (part: unknown, whole: unknown) => {
 };
 
 const EXTRACTORS: Record<string, (report: Json) => Headline[]> = {
+  predictive: (report) => [
+    ...list(report.ranking).map((r) => {
+      const off = (r.without ?? {}) as Json;
+      const on = (r.with ?? {}) as Json;
+      return {
+        measure: `${String(r.workload)}: Hit@1, Hit@5 without → with the boost`,
+        value: `${fixed(off.hit1)} → ${fixed(on.hit1)}, ${fixed(off.hit5)} → ${fixed(on.hit5)}`,
+      };
+    }),
+    ...list(report.latency).map((l) => ({
+      measure: `next call after warming (${String(l.name)}): p50 ms cold → warm`,
+      value: `${fixed((l.cold as Json | undefined)?.p50Ms)} → ${fixed((l.warm as Json | undefined)?.p50Ms)}`,
+    })),
+  ],
   gateway: (report) => {
     const targets = list(report.targets).filter((t) => !t.skipped);
     const p50 = (name: string) => num(targets.find((t) => t.name === name)?.p50Ms);

@@ -16,12 +16,13 @@ const SUITES = [
   'workers',
   'retrieval',
   'retrieval-8k',
+  'predictive',
   'search-scale',
 ];
 
 export default class BenchAll extends Command {
   static override summary = 'Run every benchmark suite in one go: a results table, --json, and an HTML report.';
-  static override description = `Runs, one after another and each in its own process: gateway (with mcp-proxy and mcp-hub), cache (with the echo fixture, and with server-filesystem as cache-fs), chaos (short), breaker, workers, retrieval on the LiveMCPBench step queries (527 tools, and with the 8,010 toolsdk distractors, ~8.5k tools) when the data set is there, and search-scale (1k and 10k tools; --full adds 100k). A suite whose command is not in this build, or whose data is missing, is skipped with a note. Figures from one run compare; the load averages at start and end say how busy the machine was.`;
+  static override description = `Runs, one after another and each in its own process: gateway (with mcp-proxy and mcp-hub), cache (with the echo fixture, and with server-filesystem as cache-fs), chaos (short), breaker, workers, retrieval on the LiveMCPBench step queries (527 tools, and with the 8,010 toolsdk distractors, ~8.5k tools) when the data set is there, predictive (the boost on the same step queries, and warming) when the data set is there, and search-scale (1k and 10k tools; --full adds 100k). A suite whose command is not in this build, or whose data is missing, is skipped with a note. Figures from one run compare; the load averages at start and end say how busy the machine was.`;
   static override examples = [
     '<%= config.bin %> bench all',
     '<%= config.bin %> bench all --html bench.html --json > bench.json',
@@ -143,6 +144,20 @@ export default class BenchAll extends Command {
         argv: [...retrieval, '--distractors', distractors],
         expectSeconds: 40,
         skip: missing('bench:retrieval') ?? needs(catalog, steps, distractors),
+      },
+      {
+        name: 'predictive',
+        kind: 'predictive',
+        argv: [
+          'predictive',
+          '--steps',
+          steps,
+          '--catalog',
+          catalog,
+          ...(quick ? ['--calls', '20', '--prefetch-calls', '5'] : []),
+        ],
+        expectSeconds: quick ? 5 : 10,
+        skip: missing('bench:predictive') ?? needs(catalog, steps),
       },
       {
         name: 'search-scale',
