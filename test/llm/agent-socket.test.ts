@@ -203,3 +203,22 @@ test('agent:run refuses bad input, unknown models and gateways without models in
   t.is(await connected(stranger), 'invalid admin token');
   t.is(model.requests.length, 0);
 });
+
+test('an agent run is one session for predictive pre-loading: its calls in order are learned', async (t) => {
+  const { model, gw } = await gatewayWithModel(t);
+  const socket = connect(gw.url, ADMIN_TOKEN);
+  t.teardown(() => socket.disconnect());
+  t.is(await connected(socket), 'connected');
+  const runs = record(socket);
+  model.script.push(
+    { toolCalls: [{ id: 'c1', name: 'call_tool', arguments: { name: 'echo__echo', arguments: { text: 'a' } } }] },
+    { toolCalls: [{ id: 'c2', name: 'call_tool', arguments: { name: 'echo__add', arguments: { a: 1, b: 2 } } }] },
+    { content: '3' },
+  );
+  const ack = (await run(socket, { task: 'Echo a, then add 1 and 2.' })) as { runId: string };
+  await waitFor(() => runs.get(ack.runId)?.done, { message: 'agent:done' });
+  t.deepEqual(
+    gw.gateway.discovery.predictive!.transitions.successors('echo__echo').map((s) => [s.tool, s.count]),
+    [['echo__add', 1]],
+  );
+});
