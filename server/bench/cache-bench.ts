@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CACHE_META_KEY, ToolResultCache, type CacheLayer, type FetchToolResult } from '../cache/index.js';
 import { CacheSchema } from '../config/cache-schema.js';
@@ -80,13 +83,14 @@ export interface CacheBenchOptions {
 }
 
 export interface CacheBenchTarget extends LatencySummary {
-  name: 'direct-stdio' | 'l1-hit' | 'l2-hit' | GatewayTargetName;
+  name: 'direct-stdio' | 'http-floor' | 'l1-hit' | 'l2-hit' | GatewayTargetName;
   /**
    * What a call crosses: `stdio` to the echo server itself, `in-process` a `ToolResultCache.call()` in this
    * process, `gateway-http` / `gateway-stdio` a `localmcp serve` process over Streamable HTTP / stdio (in front of
-   * the same echo server).
+   * the same echo server), `canned-http` a Node HTTP server that answers every call with the same bytes and does
+   * nothing else: the floor of any answer over HTTP on this machine.
    */
-  via: 'stdio' | 'in-process' | 'gateway-http' | 'gateway-stdio';
+  via: 'stdio' | 'canned-http' | 'in-process' | 'gateway-http' | 'gateway-stdio';
   /** Calls that failed or were not answered by the layer measured. */
   errors: number;
 }
@@ -185,6 +189,7 @@ export async function benchCache(options: CacheBenchOptions): Promise<CacheBench
       );
       const answer = (await session.request('tools/call', { name: plan.tool, arguments: plan.hit })) as CallToolResult;
       const fetch: FetchToolResult = async () => answer;
+      targets.push(await measureHttpFloor(options, kind, plan, answer));
 
       const l1 = new ToolResultCache({ config: CacheSchema.parse({ ttlMs: 3_600_000 }) });
       const hitRequest = request(plan.tool, plan.hit);
@@ -276,6 +281,58 @@ async function measureThrough(
     await session.close();
   }
 }
+
+/**
+ * A plain Node HTTP server in its own process that answers `initialize` and every call with fixed bytes (the
+ * upstream's answer to the repeated call): what any answer over HTTP costs here, client and server, before a
+ * gateway does anything. A cache hit through the gateway cannot be faster than this.
+ */
+async function measureHttpFloor(
+  options: CacheBenchOptions,
+  kind: CallerKind,
+  plan: UpstreamPlan,
+  answer: CallToolResult,
+): Promise<CacheBenchTarget> {
+  const child = spawn(process.execPath, ['-e', CANNED_HTTP_SERVER], {
+    env: { ...process.env, CANNED_RESULT: JSON.stringify(answer) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const [port] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const session = await openSession(kind, { transport: 'streamable-http', url: `http://127.0.0.1:${port}/mcp` });
+    try {
+      const expected = plan.expected(plan.hit);
+      return await measure('http-floor', 'canned-http', options, () =>
+        callChecked(session, plan.tool, plan.hit, expected),
+      );
+    } finally {
+      await session.close();
+    }
+  } finally {
+    child.kill();
+  }
+}
+
+/** The canned server of {@link measureHttpFloor} (CommonJS, for `node -e`). */
+const CANNED_HTTP_SERVER = `
+const http = require('node:http');
+const result = process.env.CANNED_RESULT;
+const init = '{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"canned","version":"0"}}';
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {
+    const message = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+    if (message.id === undefined) return void res.writeHead(202).end();
+    const body = '{"jsonrpc":"2.0","id":' + JSON.stringify(message.id) + ',"result":' +
+      (message.method === 'initialize' ? init : result) + '}';
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
+      'mcp-session-id': 'canned' });
+    res.end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
 
 /** A writer cache fills Redis with distinct entries; a second cache (its L1 empty) reads each once. */
 async function measureL2(

@@ -75,9 +75,10 @@ export class ToolResultCache {
   async call(
     request: ToolCallRequest,
     fetch: FetchToolResult,
-    options: { signal?: AbortSignal } = {},
+    /** `decision`: what {@link decide} said for this call, when the caller asked already. */
+    options: { signal?: AbortSignal; decision?: CacheDecision } = {},
   ): Promise<CachedCall> {
-    const decision = this.policy.decide(request.server, request.tool, request.annotations);
+    const decision = options.decision ?? this.policy.decide(request.server, request.tool, request.annotations);
     if (decision.cacheable) return this.reader.read(toolCallKey(request), decision, fetch, options.signal);
     this.counters.bypass++;
     const result = await fetch(options.signal ?? new AbortController().signal, { background: false });

@@ -1,11 +1,12 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { ClientCapabilities, Implementation, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { DiscoveryMode } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { SessionPrincipal } from '../gateway/mcp-session.js';
 import type { RedisConnection } from '../redis/connection.js';
 import type { Logger } from '../telemetry/logger.js';
+import { FastPathTransport } from '../http/fast-path.js';
 
 /**
  * What a Streamable HTTP session is, once initialized, for any process to continue it: the SDK keeps the rest of a
@@ -115,7 +116,8 @@ export class SharedSessions {
     if (record.principal !== principal.id) return 'forbidden';
     const { server, dispose } = this.gateway.openSession(record.mode, principal);
     restoreInitializeState(server, record);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id });
+    // The same transport as a session opened here, fast path included (fast-path.ts).
+    const transport = new FastPathTransport({ sessionIdGenerator: () => id });
     markInitialized(transport, id);
     await server.connect(transport);
     this.local.set(id, { record, touchedAt: Date.now() });

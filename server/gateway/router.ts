@@ -142,34 +142,29 @@ export class Router {
     };
     // A tool the cache may not keep can change the server's state, which makes its cached reads suspect
     // (server-memory's create_entities and read_graph): after it ran, that server's entries are dropped here, in
-    // L2 and in the other processes.
-    const mayWrite =
-      this.cache !== undefined &&
-      !this.cache.decide(entry.server, entry.originalName, entry.item.annotations).cacheable;
+    // L2 and in the other processes. It still passes the cache (as a counted bypass), with the one decision.
+    const decision = this.cache?.decide(entry.server, entry.originalName, entry.item.annotations);
     try {
-      if (!this.cache) return await route.run(() => send(options.signal, false));
-      if (mayWrite) {
-        try {
-          return await route.run(() => send(options.signal, false));
-        } finally {
-          await this.cache.invalidateServer(entry.server);
-        }
-      }
+      if (!this.cache || !decision) return await route.run(() => send(options.signal, false));
       const cache = this.cache;
-      const cached = await route.cache(() =>
-        cache.call(
-          {
-            server: entry.server,
-            tool: entry.originalName,
-            args: args ?? {},
-            identity: this.cacheIdentity(entry.server),
-            annotations: entry.item.annotations,
-          },
-          (signal, { background }) => send(signal, background),
-          { signal: options.signal },
-        ),
-      );
-      return cached.result;
+      try {
+        const viaCache = () =>
+          cache.call(
+            {
+              server: entry.server,
+              tool: entry.originalName,
+              args: args ?? {},
+              identity: this.cacheIdentity(entry.server),
+              annotations: entry.item.annotations,
+            },
+            (signal, { background }) => send(signal, background),
+            { signal: options.signal, decision },
+          );
+        // Only a call the cache may answer gets a cache span; a bypass is routed straight on.
+        return (await (decision.cacheable ? route.cache(viaCache) : route.run(viaCache))).result;
+      } finally {
+        if (!decision.cacheable) await cache.invalidateServer(entry.server);
+      }
     } catch (error) {
       if (!this.fallbacks || options.fallback === false || options.signal?.aborted || !deservesFallback(error)) {
         throw error;

@@ -35,7 +35,15 @@ test('bench cache --upstream filesystem --client sdk: server-filesystem behind e
   t.is(report.client, 'sdk');
   t.deepEqual(
     report.targets.map((x) => x.name),
-    ['direct-stdio', 'l1-hit', 'gateway-l1-hit', 'gateway-miss', 'gateway-stdio-l1-hit', 'gateway-stdio-miss'],
+    [
+      'direct-stdio',
+      'http-floor',
+      'l1-hit',
+      'gateway-l1-hit',
+      'gateway-miss',
+      'gateway-stdio-l1-hit',
+      'gateway-stdio-miss',
+    ],
   );
   // A call counts as an error unless its text is the file's and it came from the layer measured (an L1 hit
   // marked so, a miss not marked): a cache that served misses, or did not serve hits, fails here.

@@ -67,6 +67,25 @@ test('a session started on one gateway process continues on another sharing Redi
   const pidB = firstText(await onB.sdk.callTool({ name: 'echo__pid', arguments: {} }));
   t.not(pidB, pidA, 'answered by B (its own upstream process)');
   t.true((await onB.sdk.listTools()).tools.some((tool) => tool.name === 'echo__echo'));
+  // B's copy answers plain requests as one JSON body, like a session opened there (the fast path), not a stream.
+  const plain = await fetch(`${b.url}/mcp`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${alice.key}`,
+      'mcp-session-id': sessionId,
+      'mcp-protocol-version': record.protocolVersion as string,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'echo__echo', arguments: { text: 'plain' } },
+    }),
+  });
+  t.is(plain.headers.get('content-type'), 'application/json');
+  t.like(await plain.json(), { id: 7, result: { content: [{ type: 'text', text: 'plain' }] } });
 
   // Another principal presenting the id gets 403 on a process that does not hold it either.
   const stolen = await fetch(`${b.url}/mcp`, {
