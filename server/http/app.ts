@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { DISCOVERY_MODES } from '../config/schema.js';
@@ -10,7 +11,8 @@ import { createExecuteRouter } from './execute-api.js';
 import { adminAccess, authenticate, rateLimit, resourceMetadataRoute } from './auth.js';
 import { errorMiddleware } from './errors.js';
 import { accessLog, METRICS_PATH, metricsRoute } from './metrics-route.js';
-import { originGuard } from './guards.js';
+import { originCheck, originGuard } from './guards.js';
+import { createMcpLane } from './mcp-lane.js';
 import { SseEndpoint } from './sse.js';
 import { StreamableEndpoint } from './streamable.js';
 
@@ -23,6 +25,8 @@ export interface HttpAppOptions {
 
 export interface HttpApp {
   app: Koa;
+  /** The HTTP server's request listener: the MCP lane (mcp-lane.ts) in front of the Koa app. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
   streamable: StreamableEndpoint;
   sse: SseEndpoint;
   /** Refuses new requests (503) while in-flight ones finish: the first step of a graceful shutdown. */
@@ -98,13 +102,12 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
     }
     await next();
   });
-  app.use(
-    originGuard({
-      bindHost: options.host,
-      allowedHosts: settings.allowedHosts,
-      allowedOrigins: settings.allowedOrigins,
-    }),
-  );
+  const originPolicy = {
+    bindHost: options.host,
+    allowedHosts: settings.allowedHosts,
+    allowedOrigins: settings.allowedOrigins,
+  };
+  app.use(originGuard(originPolicy));
   // RFC 9728 metadata is public; the admin API has its own guard (admin token, loopback, or an `admin` key);
   // everything else needs a principal (anonymous when no auth method is configured), rate-limited per key.
   const security = gateway.security;
@@ -148,8 +151,22 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
     };
   });
 
+  const handler = createMcpLane(
+    {
+      streamable,
+      security,
+      logger: gateway.logger,
+      checkOrigin: originCheck(originPolicy),
+      draining: () => draining,
+      inFlight,
+      maxBodyBytes,
+    },
+    app.callback(),
+  );
+
   return {
     app,
+    handler,
     streamable,
     sse,
     startDraining: () => {

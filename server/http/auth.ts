@@ -26,7 +26,12 @@ export function principalOf(ctx: Context): Principal | undefined {
  * URL (a fuzzer's, or an attacker's) falls back to loopback rather than failing the request.
  */
 export function originOf(ctx: Context): string {
-  const origin = `${ctx.protocol}://${ctx.host}`;
+  return originFromHost(ctx.protocol, ctx.host);
+}
+
+/** {@link originOf} from the protocol and the Host header, for what does not pass through Koa (mcp-lane.ts). */
+export function originFromHost(protocol: string, host: string): string {
+  const origin = `${protocol}://${host}`;
   // Every authenticated request asks, nearly always with the same Host: parse each one once (issue 11).
   let parsed = origins.get(origin);
   if (parsed === undefined) {
@@ -111,13 +116,22 @@ export function rateLimit(security: GatewaySecurity): Middleware {
     ctx.set('RateLimit-Limit', String(decision.limit));
     ctx.set('RateLimit-Remaining', String(Math.max(0, decision.remaining)));
     if (!decision.allowed) {
-      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      const refusal = rateLimitRefusal(principal.id, decision.retryAfterMs);
       ctx.status = 429;
-      ctx.set('Retry-After', String(seconds));
-      ctx.body = { error: `rate limit exceeded for ${principal.id}; retry in ${seconds} s` };
+      ctx.set('Retry-After', refusal.retryAfter);
+      ctx.body = refusal.body;
       return;
     }
     await next();
+  };
+}
+
+/** The 429 of a refused request: `Retry-After` in whole seconds (at least 1) and the JSON body. */
+export function rateLimitRefusal(principalId: string, retryAfterMs: number): { retryAfter: string; body: object } {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return {
+    retryAfter: String(seconds),
+    body: { error: `rate limit exceeded for ${principalId}; retry in ${seconds} s` },
   };
 }
 

@@ -35,7 +35,7 @@ export async function listenHttp(gateway: Gateway, host: string, port: number): 
     );
   }
   const http = createHttpApp(gateway, { host });
-  const server = createServer(http.app.callback());
+  const server = createServer(http.handler);
   // The admin panel's live channel (Socket.IO at /admin/socket.io) shares the server; it handles its own path.
   const adminSocket = attachAdminSocket(gateway, server, { host });
   // Streamable HTTP keeps GET streams open for a long time; Node's default request timeout would cut them.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -13,7 +14,8 @@ import { BodyError, readJsonBody } from './body.js';
 import { FastPathTransport } from './fast-path.js';
 import { jsonRpcError } from './errors.js';
 
-interface Session {
+/** One stateful session open in this process. */
+export interface Session {
   transport: StreamableHTTPServerTransport;
   server: Server;
   dispose: () => void;
@@ -50,6 +52,24 @@ export class StreamableEndpoint {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** The session `id` if it is open in this process (a shared one opened elsewhere is not, until revived). */
+  localSession(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Hands a request of an open session, its principal checked and its body read, to the session's transport. */
+  async continueSession(
+    id: string,
+    session: Session,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+  ): Promise<void> {
+    session.lastSeen = Date.now();
+    this.shared?.touch(id);
+    await session.transport.handleRequest(req, res, body);
   }
 
   /** `mode` comes from the path (`/mcp/discovery`); it applies to sessions this request opens. */
@@ -96,10 +116,8 @@ export class StreamableEndpoint {
         ctx.body = jsonRpcError(ErrorCode.InvalidRequest, 'this session belongs to another principal');
         return;
       }
-      session.lastSeen = Date.now();
-      this.shared?.touch(sessionId);
       ctx.respond = false;
-      await session.transport.handleRequest(ctx.req, ctx.res, body);
+      await this.continueSession(sessionId, session, ctx.req, ctx.res, body);
       if (ctx.method === 'DELETE') await this.shared?.end(sessionId);
       return;
     }
