@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { PluginContext } from './context.js';
+import type { PluginContext, PluginLogger } from './context.js';
 import { ErrorCodes, PluginError, errorMessage } from './errors.js';
 import type { ChatMessage, ProviderErrorData, ToolCall } from './kinds.js';
 
@@ -24,7 +24,8 @@ function resolveUserPath(path: string): string {
 export async function readApiKey(
   source: ApiKeySource,
   ctx: Pick<PluginContext, 'id' | 'logger'>,
-  options: { optional?: boolean } = {},
+  /** `missingHint`: added to the error for a missing variable (e.g. that a local server takes any value). */
+  options: { optional?: boolean; missingHint?: string } = {},
 ): Promise<string | undefined> {
   const fail = (message: string, cause?: unknown) =>
     new PluginError(ErrorCodes.PLUGIN_HOOK_FAILED, ctx.id, 'create', message, { cause });
@@ -48,9 +49,22 @@ export async function readApiKey(
   if (key) return key;
   if (options.optional) return undefined;
   throw fail(
-    `no API key: the environment variable ${source.apiKeyEnv} is not set; set it, name another variable with ` +
-      'apiKeyEnv, or point apiKeyFile at a file holding the key',
+    `no API key: the environment variable ${source.apiKeyEnv} is not set; set it${options.missingHint ? ` (${options.missingHint})` : ''}, ` +
+      'name another variable with apiKeyEnv, or point apiKeyFile at a file holding the key',
   );
+}
+
+/**
+ * A logger for a vendor SDK's `logger` option: its lines go to the plugin's logger, tagged `{ sdk }`, never to
+ * stdout (which carries the protocol under `--stdio`). Only the message is kept: the SDKs' extra arguments are
+ * request details.
+ */
+export function sdkLogger(
+  logger: PluginLogger,
+  sdk: string,
+): Record<'error' | 'warn' | 'info' | 'debug', (message: string) => void> {
+  const at = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string) => logger[level]({ sdk }, message);
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
 
 /** How long a server asked to wait: `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */

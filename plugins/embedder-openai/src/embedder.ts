@@ -1,7 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { ErrorCodes, PluginError, errorMessage, isPluginError } from '@localmcp/plugin-api';
-import type { Embedder, HookOptions, PluginContext, PluginLogger } from '@localmcp/plugin-api';
-import { readApiKey } from './api-key.js';
+import { ErrorCodes, PluginError, errorMessage, isPluginError, readApiKey, sdkLogger } from '@localmcp/plugin-api';
+import type { Embedder, HookOptions, PluginContext } from '@localmcp/plugin-api';
 import type { OpenAIEmbedderOptions } from './options.js';
 import { retryDecision, sleep } from './retry.js';
 import { decodeEmbedding, normalizeInPlace } from './vectors.js';
@@ -14,14 +13,6 @@ export function openAIEmbedderId(options: Pick<OpenAIEmbedderOptions, 'baseURL' 
   const parts = ['openai', new URL(options.baseURL).host, options.model];
   if (options.dimensions !== undefined) parts.push(String(options.dimensions));
   return parts.join(':');
-}
-
-// The SDK's own log lines go to the plugin's logger, never to stdout (which carries the protocol under --stdio).
-// Only the message: the extra arguments are request details.
-function sdkLogger(logger: PluginLogger) {
-  const at = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string) =>
-    logger[level]({ sdk: 'openai' }, message);
-  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
 
 // Vector lengths of OpenAI's own models, so `dimensions` is right before the first answer when talking to OpenAI.
@@ -189,14 +180,17 @@ export async function createOpenAIEmbedder(
   options: OpenAIEmbedderOptions,
   ctx: PluginContext,
 ): Promise<OpenAIEmbedder> {
-  const apiKey = await readApiKey(options, ctx);
+  // A key is always sent (the SDK requires one); a local server that needs none takes any value.
+  const apiKey = (await readApiKey(options, ctx, {
+    missingHint: 'a local server that needs no key accepts any value',
+  }))!;
   const client = new OpenAI({
     apiKey,
     baseURL: options.baseURL,
     timeout: options.timeoutMs,
     // Retries are the plugin's own (see retry.ts): the SDK's wait before a retry ignores the AbortSignal.
     maxRetries: 0,
-    logger: sdkLogger(ctx.logger),
+    logger: sdkLogger(ctx.logger, 'openai'),
     logLevel: 'warn',
   });
   const embedder = new OpenAIEmbedder(client, options, ctx);

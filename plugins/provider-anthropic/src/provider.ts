@@ -12,6 +12,7 @@ import {
   parseToolArguments,
   providerError,
   readApiKey,
+  sdkLogger,
 } from '@localmcp/plugin-api';
 import type {
   ChatChunk,
@@ -20,17 +21,10 @@ import type {
   ChatResponse,
   HookOptions,
   PluginContext,
-  PluginLogger,
   ToolCall,
 } from '@localmcp/plugin-api';
 import { inputTokensOf, stopReasonOf, toAnthropicMessages, toAnthropicTools } from './convert.js';
 import type { AnthropicProviderOptions } from './options.js';
-
-function sdkLogger(logger: PluginLogger) {
-  const at = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string) =>
-    logger[level]({ sdk: 'anthropic' }, message);
-  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
-}
 
 /** Claude through the Messages API (`POST <baseURL>/v1/messages`): tool use, streaming events, usage. */
 export class AnthropicChatProvider implements ChatProvider {
@@ -209,7 +203,7 @@ export async function createAnthropicProvider(
     timeout: options.timeoutMs,
     // Retries (and failover) are the router's: it knows the other providers and honours retry-after.
     maxRetries: 0,
-    logger: sdkLogger(ctx.logger),
+    logger: sdkLogger(ctx.logger, 'anthropic'),
     logLevel: 'warn',
   });
   ctx.logger.info({ baseURL: options.baseURL }, 'messages endpoint ready');

@@ -1,6 +1,13 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
-import { errorMessage, isRetryableStatus, parseRetryAfter, providerError, readApiKey } from '@localmcp/plugin-api';
+import {
+  errorMessage,
+  isRetryableStatus,
+  parseRetryAfter,
+  providerError,
+  readApiKey,
+  sdkLogger,
+} from '@localmcp/plugin-api';
 import type {
   ChatChunk,
   ChatProvider,
@@ -8,7 +15,6 @@ import type {
   ChatResponse,
   HookOptions,
   PluginContext,
-  PluginLogger,
   ToolCall,
 } from '@localmcp/plugin-api';
 import { stopReasonOf, toOpenAIMessages, toOpenAITools, toolCallOf } from './convert.js';
@@ -16,13 +22,6 @@ import type { OpenAIProviderOptions } from './options.js';
 
 const OPENAI_HOST = 'api.openai.com';
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-
-// The SDK's own log lines go to the plugin's logger, never to stdout (which carries the protocol under --stdio).
-function sdkLogger(logger: PluginLogger) {
-  const at = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string) =>
-    logger[level]({ sdk: 'openai' }, message);
-  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
-}
 
 /** Chat completions (`POST <baseURL>/chat/completions`) through the openai SDK: tools, streaming, usage. */
 export class OpenAIChatProvider implements ChatProvider {
@@ -197,7 +196,7 @@ export async function createOpenAIProvider(
     timeout: options.timeoutMs,
     // Retries (and failover) are the router's: it knows the other providers and honours retry-after.
     maxRetries: 0,
-    logger: sdkLogger(ctx.logger),
+    logger: sdkLogger(ctx.logger, 'openai'),
     logLevel: 'warn',
   });
   ctx.logger.info({ baseURL: options.baseURL }, 'chat endpoint ready');
