@@ -1,5 +1,6 @@
 import type { SearchBackend } from '@localmcp/plugin-api';
 import { percentile } from './stats.js';
+import { mulberry32 } from '../util/random.js';
 
 export interface SearchScaleOptions {
   /** Catalog sizes to build, e.g. [1000, 10000, 100000]. */
@@ -126,15 +127,4 @@ function normalise(v: Float32Array): Float32Array {
   const norm = Math.sqrt(dot(v, v)) || 1;
   for (let i = 0; i < v.length; i++) v[i]! /= norm;
   return v;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -10,6 +10,7 @@ import { firstText } from '../helpers/clients.js';
 import { stdioFixtureConfig } from '../helpers/fixtures.js';
 import { startGateway, tempDir, type InProcessGateway } from '../helpers/gateway.js';
 import { connectAs, INITIALIZE } from '../helpers/secure.js';
+import { mulberry32 } from '../../server/util/random.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
@@ -54,16 +55,9 @@ test.after.always(async (t) => {
   await t.context.gateway?.close();
 });
 
-/** mulberry32: small, fast and the same on every machine. */
+/** Seeded choices (mulberry32): the same cases on every machine. */
 function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   const chance = (p: number) => next() < p;
