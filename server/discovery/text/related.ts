@@ -8,8 +8,8 @@ import { CHINESE_EQUIVALENTS, RELATED_WORDS } from './synonyms.js';
 let related: Map<string, ReadonlySet<string>> | undefined;
 
 // A plain word of a group is analysed as documents are (stemmed, abbreviations expanded). Anything else is one
-// index term as written: CJK words (CJK text is indexed as unigrams and bigrams, and the groups hold words of
-// one or two characters) and letter-digit words like "mp3", whose whole form the tokenizer keeps.
+// index term as written: CJK words (CJK text is indexed as unigrams and bigrams, and the tokenizer also emits
+// the longer words of the glossary found in it) and letter-digit words like "mp3", whose whole form it keeps.
 const groupTerms = (word: string): string[] => (/^[a-z]+$/.test(word) ? termOf(word) : [word]);
 
 /**

@@ -2,6 +2,11 @@
 // get-36kr-trending, filesystem.read_file, HTMLParser), and some of it is Chinese or Japanese, which has no
 // spaces: CJK runs become character unigrams and bigrams, the usual choice when no dictionary segmenter is at
 // hand (bigrams carry most two-character words; unigrams keep single-character words and partial matches).
+// Words of three or more characters that the glossary knows (数据库 database, 搜索引擎) are no n-gram: they are
+// found inside a run by longest match from the left and emitted whole as well, so that they can be translated.
+
+import { CHINESE_GLOSSARY } from './chinese-glossary.js';
+import { CHINESE_EQUIVALENTS } from './synonyms.js';
 
 /** One word of a text, in order, lower-cased. `joined` marks the unsplit form of a compound identifier. */
 export interface Token {
@@ -46,17 +51,60 @@ export const isCjkTerm = (term: string): boolean => IS_CJK.test(term);
 const fold = (word: string): string =>
   ASCII.test(word) ? word.toLowerCase() : word.normalize('NFKD').replace(DIACRITICS, '').toLowerCase();
 
+interface Lexicon {
+  words: ReadonlySet<string>;
+  /** Length in characters of the longest word. */
+  longest: number;
+}
+let lexicon: Lexicon | undefined;
+
+/** The CJK words of the glossary and of the Chinese equivalents (two characters or more), built on first use. */
+function cjkLexicon(): Lexicon {
+  if (lexicon) return lexicon;
+  const words = new Set<string>();
+  for (const word of [...Object.keys(CHINESE_GLOSSARY), ...CHINESE_EQUIVALENTS.flat()])
+    if (IS_CJK.test(word) && Array.from(word).length >= 2) words.add(word);
+  let longest = 0;
+  for (const word of words) longest = Math.max(longest, Array.from(word).length);
+  return (lexicon = { words, longest });
+}
+
+/**
+ * The known words of three or more characters in a CJK run, by position: forward maximum matching, where the
+ * longest known word starting at a character is taken and the next is looked for after it (a known word of two
+ * characters is stepped over too, so 获取数据库 is 获取|数据库; those are bigrams already).
+ */
+function longWordsOf(chars: readonly string[]): Map<number, string> {
+  const found = new Map<number, string>();
+  const { words, longest } = cjkLexicon();
+  for (let i = 0; i < chars.length - 1;) {
+    let length = Math.min(longest, chars.length - i);
+    let word = '';
+    for (; length >= 2; length--) {
+      word = chars.slice(i, i + length).join('');
+      if (words.has(word)) break;
+    }
+    if (length >= 3) found.set(i, word);
+    i += length >= 2 ? length : 1;
+  }
+  return found;
+}
+
 function cjkNgrams(run: string, out: Token[]): void {
   const chars = Array.from(run);
+  const long = chars.length >= 3 ? longWordsOf(chars) : undefined;
   for (let i = 0; i < chars.length; i++) {
     out.push({ text: chars[i]!, kind: 'cjk' });
     if (i + 1 < chars.length) out.push({ text: chars[i]! + chars[i + 1]!, kind: 'cjk' });
+    const word = long?.get(i);
+    if (word) out.push({ text: word, kind: 'cjk' });
   }
 }
 
 /**
  * The words of `text`: identifiers split at case changes and letter/digit boundaries (also kept whole, marked
- * `joined`), possessive "'s" dropped, diacritics folded, CJK runs as unigrams and bigrams.
+ * `joined`), possessive "'s" dropped, diacritics folded, CJK runs as unigrams and bigrams (and the longer
+ * glossary words in them).
  */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];

@@ -62,6 +62,27 @@ test('English requests find Chinese-described tools through the glossary', (t) =
   t.regex(hit?.reason ?? '', /"train" \(related\)/);
 });
 
+test('a glossary word of three or more characters is found inside a longer run of Chinese and translated', (t) => {
+  const sql: ToolDocument = {
+    id: 'sql__describe',
+    name: 'describe',
+    server: 'sql',
+    // One run of Chinese with no spaces: 数据库 (database) and 表结构 (schema) are words inside it.
+    description: '在指定数据库中查看表结构',
+  };
+  const english: ToolDocument = {
+    id: 'files__stat',
+    name: 'stat',
+    server: 'files',
+    description: 'Show the size and dates of a file.',
+  };
+  const index = indexOf([...CATALOG, sql, english]);
+  const [hit] = index.search('show the database schema');
+  t.is(hit?.id, 'sql__describe');
+  t.regex(hit?.reason ?? '', /"database" \(related\)/);
+  t.regex(hit?.reason ?? '', /"schema" \(related\)/);
+});
+
 test('the thesaurus ranks what matched, and alone makes nothing a result', (t) => {
   const docs: ToolDocument[] = [
     { id: 'calc__evaluate', name: 'evaluate', server: 'calc', description: 'Calculate the value of an expression.' },

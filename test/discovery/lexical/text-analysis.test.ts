@@ -2,6 +2,7 @@
 import test from 'ava';
 import { analyze, termOf } from '../../../server/discovery/text/analyzer.js';
 import { analyzeQuery, impliedTerms, queryTermsOf } from '../../../server/discovery/text/query.js';
+import { CHINESE_GLOSSARY } from '../../../server/discovery/text/chinese-glossary.js';
 import { relatedTo } from '../../../server/discovery/text/related.js';
 import { thesaurusOf } from '../../../server/discovery/text/thesaurus.js';
 import { tokenize } from '../../../server/discovery/text/tokenize.js';
@@ -85,6 +86,37 @@ test('the Chinese glossary relates a word to each English meaning, not the meani
   t.true(relatedTo('科技').has('tech'));
   t.false(relatedTo(termOf('technology')[0]!).has('tech'), 'two meanings of 科技 are not related through it');
   t.false(relatedTo(ticket!).has(station!));
+});
+
+test('longer glossary words are found inside a CJK run by longest match, besides its n-grams', (t) => {
+  const tokens = texts('获取数据库中的表结构');
+  t.true(tokens.includes('数据库'));
+  t.true(tokens.includes('表结构'));
+  t.true(tokens.includes('据库') && tokens.includes('库'), 'the n-grams are all still there');
+  t.deepEqual(
+    texts('数据库').filter((x) => x.length > 2),
+    ['数据库'],
+    'the word comes once, after the n-grams of its first character',
+  );
+  // Longest first: 电子邮件 (email) wins over 电子 (electronic); the match goes on after it (地址 is a bigram).
+  t.deepEqual(
+    texts('电子邮件地址').filter((x) => x.length > 2),
+    ['电子邮件'],
+  );
+  t.deepEqual(
+    texts('股票代码').filter((x) => x.length > 2),
+    ['股票代码'],
+  );
+  t.true(relatedTo(termOf('database')[0]!).has('数据库'));
+  t.true(relatedTo('股票代码').has(termOf('ticker')[0]!));
+});
+
+test('the glossary: words of two or more CJK characters, meanings of one lower-case English word each', (t) => {
+  for (const [chinese, meanings] of Object.entries(CHINESE_GLOSSARY)) {
+    t.regex(chinese, /^\p{Script=Han}{2,}$/u);
+    t.true(meanings.length > 0, chinese);
+    for (const meaning of meanings) t.regex(meaning, /^[a-z][a-z0-9]*$/, chinese);
+  }
 });
 
 test('the thesaurus relates a word to its WordNet synonyms, more general words and derivations', (t) => {
