@@ -1,5 +1,10 @@
 // The transition model alone: smoothing, bounded memory, decay and its snapshot; and the ranking boost.
 import test from 'ava';
+import { pino } from 'pino';
+import { Catalog } from '../../server/catalog/catalog.js';
+import { ArgumentValidator } from '../../server/discovery/argument-validator.js';
+import { PredictiveService } from '../../server/discovery/predictive/predictive-service.js';
+import { EMPTY_LISTS } from '../../server/upstream/lists.js';
 import { boostSuccessors } from '../../server/discovery/predictive/boost.js';
 import { ToolTransitions } from '../../server/discovery/predictive/transitions.js';
 import { PredictiveSchema } from '../../server/config/predictive-schema.js';
@@ -114,4 +119,36 @@ test('the config section is validated, with conservative defaults', (t) => {
   t.false(PredictiveSchema.safeParse({ boost: 3 }).success);
   t.false(PredictiveSchema.safeParse({ minProbability: -0.1 }).success);
   t.false(PredictiveSchema.safeParse({ maxSuccessors: 0 }).success);
+});
+
+test('a warming that throws is logged, never an unhandled rejection', async (t) => {
+  const catalog = new Catalog();
+  const readOnly = (name: string) => ({
+    name,
+    description: name,
+    inputSchema: { type: 'object' as const, properties: {} },
+    annotations: { readOnlyHint: true },
+  });
+  catalog.update('s', 's', { ...EMPTY_LISTS, tools: [readOnly('a'), readOnly('b')] }, ['tools']);
+  const warnings: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+  const service = new PredictiveService({
+    config: PredictiveSchema.parse({ prefetch: true, minCount: 1, minProbability: 0.1 }),
+    catalog,
+    validator: new ArgumentValidator(),
+    prefetch: {
+      decide: () => {
+        throw new Error('the cache is gone');
+      },
+      call: async () => undefined,
+    },
+    logger,
+  });
+  for (let i = 0; i < 3; i++) {
+    service.observe('session', 's__a');
+    service.observe('session', 's__b');
+  }
+  service.observe('session', 's__a');
+  await t.notThrowsAsync(service.settled());
+  t.true(warnings.some((line) => line.includes('warming failed') && line.includes('the cache is gone')));
 });

@@ -86,7 +86,10 @@ export class PredictiveService {
       this.scheduleSave();
     }
     // After the caller has its answer: compiling a schema is synchronous work.
-    this.warming = new Promise((resolve) => setImmediate(resolve)).then(() => this.warmAfter(tool));
+    // Warming is a guess: whatever goes wrong in it is logged, never an unhandled rejection (which ends the process).
+    this.warming = new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.warmAfter(tool))
+      .catch((error: unknown) => this.options.logger?.warn({ err: errorMessage(error), tool }, 'warming failed'));
   }
 
   /** Resolves when the warming started by the last call is done (tests, the bench). */
