@@ -41,6 +41,11 @@ export class ArgumentValidator {
    * Compiles a schema ahead of its first call (predictive warming); true when it was not compiled yet. ajv's
    * compile is the costly part of a first call's check, milliseconds for a real tool's schema.
    */
+  /** Whether `schema` (this object) has been compiled already, so checking arguments against it costs no compile. */
+  isPrepared(schema: Record<string, unknown> | undefined): boolean {
+    return schema === undefined || this.bySchema.has(schema);
+  }
+
   prepare(schema: Record<string, unknown> | undefined): boolean {
     if (!schema || this.bySchema.has(schema)) return false;
     const before = this.cache.size;

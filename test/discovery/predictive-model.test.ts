@@ -152,3 +152,28 @@ test('a warming that throws is logged, never an unhandled rejection', async (t) 
   await t.notThrowsAsync(service.settled());
   t.true(warnings.some((line) => line.includes('warming failed') && line.includes('the cache is gone')));
 });
+
+test('a call whose likely successors are already warm schedules no warming', async (t) => {
+  const catalog = new Catalog();
+  const plain = (name: string) => ({
+    name,
+    description: name,
+    inputSchema: { type: 'object' as const, properties: {} },
+  });
+  catalog.update('s', 's', { ...EMPTY_LISTS, tools: [plain('a'), plain('b')] }, ['tools']);
+  const validator = new ArgumentValidator();
+  const service = new PredictiveService({
+    config: PredictiveSchema.parse({ minCount: 1, minProbability: 0.1 }),
+    catalog,
+    validator,
+  });
+  service.observe('session', 's__a');
+  service.observe('session', 's__b'); // learns a → b
+  service.observe('session', 's__a'); // b is likely next: its validator is compiled
+  await service.settled();
+  t.true(validator.isPrepared(catalog.resolveTool('s__b')!.item.inputSchema as Record<string, unknown>));
+  t.is(service.stats().warmedValidators, 1);
+  const before = service.settled();
+  service.observe('other', 's__a');
+  t.is(service.settled(), before, 'nothing left to warm after a: no work scheduled');
+});

@@ -85,6 +85,9 @@ export class PredictiveService {
       this.transitions.observe(last, tool);
       this.scheduleSave();
     }
+    // Most calls have nothing left to warm (their successors' validators compiled long ago): they schedule nothing,
+    // which kept a setImmediate and a promise off every cached call (issue 11).
+    if (!this.hasWarmingFor(tool)) return;
     // After the caller has its answer: compiling a schema is synchronous work.
     // Warming is a guess: whatever goes wrong in it is logged, never an unhandled rejection (which ends the process).
     this.warming = new Promise((resolve) => setImmediate(resolve))
@@ -155,11 +158,28 @@ export class PredictiveService {
     this.saveTimer.unref();
   }
 
-  private async warmAfter(tool: string): Promise<void> {
-    const successors = this.transitions.successors(tool, {
+  /** The successors of `tool` likely enough to warm. */
+  private likelySuccessors(tool: string) {
+    return this.transitions.successors(tool, {
       minCount: this.config.minCount,
       minProbability: this.config.minProbability,
     });
+  }
+
+  /** Whether warming after `tool` could do anything: a successor to prefetch, or one whose validator is not compiled. */
+  private hasWarmingFor(tool: string): boolean {
+    const successors = this.likelySuccessors(tool);
+    if (successors.length === 0) return false;
+    if (this.config.prefetch && this.options.prefetch) return true;
+    const { catalog, validator } = this.options;
+    return successors.some((s) => {
+      const schema = catalog.resolveTool(s.tool)?.item.inputSchema as Record<string, unknown> | undefined;
+      return schema !== undefined && !validator.isPrepared(schema);
+    });
+  }
+
+  private async warmAfter(tool: string): Promise<void> {
+    const successors = this.likelySuccessors(tool);
     for (const successor of successors) {
       const outcome: WarmOutcome = await warmSuccessor(successor.tool, {
         catalog: this.options.catalog,
