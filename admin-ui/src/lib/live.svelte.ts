@@ -10,6 +10,7 @@ import type {
   RequestRecord,
   UpstreamStateEvent,
 } from '../../../server/http/admin-events.js';
+import { AgentRuns } from './agent.svelte.js';
 import type { Session } from './session.svelte.js';
 
 const SOCKET_PATH: AdminSocketPath = '/admin/socket.io';
@@ -26,6 +27,8 @@ export class Live {
   toolsVersion = $state(0);
   /** Bumped on every upstream state change (pages showing one server's details refetch). */
   upstreamsVersion = $state(0);
+  /** Agent runs started from the panel, streamed over this socket. */
+  readonly agent = new AgentRuns();
   private socket: Socket<AdminServerToClient, AdminClientToServer> | undefined;
 
   constructor(private readonly session: Session) {}
@@ -39,6 +42,7 @@ export class Live {
     });
     this.socket = socket;
     this.connection = 'connecting';
+    this.agent.attach(socket);
     socket.on('connect', () => {
       this.connection = 'live';
       socket.emit('requests', MAX_REQUESTS, (records) => (this.requests = records));
@@ -71,6 +75,7 @@ export class Live {
   }
 
   disconnect(): void {
+    this.agent.detach();
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = undefined;

@@ -10,6 +10,7 @@ export const PAGES = [
   { id: 'cache', title: 'Cache' },
   { id: 'requests', title: 'Requests' },
   { id: 'llm', title: 'LLM providers' },
+  { id: 'agent', title: 'Agent' },
   { id: 'plugins', title: 'Plugins' },
   { id: 'config', title: 'Config' },
 ] as const;
