@@ -15,8 +15,6 @@ import { waitFor } from '../helpers/wait.js';
 import { CHROMIUM, launchChromium, screenshotDir, startGatewayWithPlugins, type Browser } from './helpers.js';
 
 const ADMIN_TOKEN = 'agent-panel-admin-token';
-/** The scripted model holds its final answer this long, so a streamed step is on screen well before it. */
-const ANSWER_DELAY_MS = 1500;
 
 interface Context {
   gw: InProcessGateway;
@@ -71,13 +69,17 @@ test.serial('a run streams its steps onto the page before the answer, then the a
   // The model select lists the configured aliases.
   await page.locator('select[name="model"] option[value="fast"]').waitFor({ state: 'attached' });
 
+  let releaseAnswer!: () => void;
+  const answerHeld = new Promise<void>((resolve) => (releaseAnswer = resolve));
+  t.teardown(() => releaseAnswer()); // a failed wait above must not leave the model's response open
   model.script.push(
     {
       content: 'Let me find an echo tool.',
       toolCalls: [{ id: 'c1', name: 'search_tools', arguments: { query: 'echo a message back' } }],
     },
     { toolCalls: [{ id: 'c2', name: 'call_tool', arguments: { name: 'echo__echo', arguments: { text: 'hello' } } }] },
-    { content: 'The echo tool said: hello.', delayMs: ANSWER_DELAY_MS },
+    // Held until the test has seen the streamed steps: on screen before the answer exists, however slow the machine.
+    { content: 'The echo tool said: hello.', until: answerHeld },
   );
   await page.getByLabel('Task', { exact: true }).fill('Echo "hello" with whatever tool does that.');
   await page.getByLabel('Model', { exact: true }).selectOption('fast');
@@ -93,6 +95,7 @@ test.serial('a run streams its steps onto the page before the answer, then the a
   const search = current(page).locator('[data-step="tool"][data-kind="search"]');
   t.regex((await search.textContent()) ?? '', /“echo a message back”/);
   await shoot(t, 'agent-01-streaming');
+  releaseAnswer();
 
   const answer = page.locator('[data-testid="agent-answer"]');
   await answer.waitFor({ timeout: 15_000 });

@@ -20,6 +20,8 @@ export interface ScriptedTurn {
   finishReason?: 'stop' | 'tool_calls' | 'length';
   /** Wait this long before answering (or before the first chunk when streaming). */
   delayMs?: number;
+  /** Answer only once this settles (and `delayMs` has passed): a test holds the turn until it has looked. */
+  until?: Promise<unknown>;
 }
 
 /** A scripted answer: a model turn, an HTTP error, or no answer at all (until the client gives up). */
@@ -122,8 +124,9 @@ export async function startFakeOpenAIChat() {
         return send(res, answer.status, error, answer.headers);
       }
       const reply = () => (body.stream === true ? streamTurn(res, body, answer) : sendTurn(res, body, answer));
-      if (answer.delayMs) setTimeout(reply, answer.delayMs);
-      else reply();
+      const delayed = answer.delayMs ? () => setTimeout(reply, answer.delayMs) : reply;
+      if (answer.until) void answer.until.then(delayed, delayed);
+      else delayed();
     });
   });
 
