@@ -151,17 +151,22 @@ test('a socket that disconnects cancels its runs', async (t) => {
   const steps: string[] = [];
   gw.gateway.events.on('agent:step', ({ event }) => steps.push(event.type));
 
-  // Turn 1 answers after 800 ms with a tool call; had the run survived the disconnect, a step and a second model
-  // request would follow.
+  // Turn 1 answers with a tool call only after the socket has gone; had the run survived the disconnect, a step and
+  // a second model request would follow.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  t.teardown(() => release());
   model.script.push(
-    { toolCalls: [{ id: 'c1', name: 'list_servers', arguments: {} }], delayMs: 800 },
+    { toolCalls: [{ id: 'c1', name: 'list_servers', arguments: {} }], until: held },
     { content: 'done' },
   );
   const ack = await run(socket, { task: 'Which servers are there?' });
   t.true('runId' in ack);
   await waitFor(() => model.requests.length === 1, { message: 'the model was asked' });
   socket.disconnect();
-  await delay(1_500);
+  await waitFor(() => model.requests[0]?.aborted === true, { message: 'the run to abort its model request' });
+  release();
+  await delay(1_000);
   t.deepEqual(
     steps.filter((s) => s !== 'text'),
     [],

@@ -10,6 +10,8 @@ export interface ReceivedRequest {
   body: Record<string, unknown>;
   /** Date.now() when the body was read. */
   at: number;
+  /** Set when the client went away before the answer was complete (it aborted the request). */
+  aborted?: boolean;
 }
 
 /** A model turn to answer with: text and/or tool calls (arguments as an object; sent as a JSON string). */
@@ -107,9 +109,18 @@ export async function startFakeOpenAIChat() {
       } catch {
         return invalid(res, 'invalid JSON body');
       }
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() };
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        at: Date.now(),
+      };
       requests.push(request);
-      res.on('close', () => hanging.delete(res));
+      res.on('close', () => {
+        hanging.delete(res);
+        if (!res.writableEnded) request.aborted = true;
+      });
       if (req.url !== '/v1/chat/completions') return send(res, 404, { error: { message: `no route ${req.url}` } });
       const problem = problemOf(body);
       if (problem) return invalid(res, problem);
