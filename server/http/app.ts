@@ -154,6 +154,7 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
   const handler = createMcpLane(
     {
       streamable,
+      sse,
       security,
       logger: gateway.logger,
       checkOrigin: originCheck(originPolicy),

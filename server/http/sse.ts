@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
@@ -9,12 +10,20 @@ import { principalOf } from './auth.js';
 import { jsonRpcError } from './errors.js';
 import { sessionPrincipal } from './streamable.js';
 
+/** One legacy SSE session open in this process. */
+export interface SseSession {
+  transport: SSEServerTransport;
+  server: Server;
+  /** The principal that opened the session; no other may post to it. */
+  principal: string;
+}
+
 /**
  * `/sse` + `/messages`: the legacy HTTP+SSE transport (protocol 2024-11-05) for clients that have not moved to
  * Streamable HTTP. GET /sse opens a stream whose first event names `/messages?sessionId=...` for the POSTs.
  */
 export class SseEndpoint {
-  private readonly sessions = new Map<string, { transport: SSEServerTransport; server: Server; principal: string }>();
+  private readonly sessions = new Map<string, SseSession>();
 
   constructor(
     private readonly gateway: Gateway,
@@ -70,7 +79,17 @@ export class SseEndpoint {
       return;
     }
     ctx.respond = false;
-    await session.transport.handlePostMessage(ctx.req, ctx.res, body);
+    await this.continuePost(session, ctx.req, ctx.res, body);
+  }
+
+  /** The session `id` if its stream is open in this process. */
+  localSession(id: string): SseSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Hands a POST of an open session, its principal checked and its body read, to the session's transport. */
+  async continuePost(session: SseSession, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    await session.transport.handlePostMessage(req, res, body);
   }
 
   async closeAll(): Promise<void> {

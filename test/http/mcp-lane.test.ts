@@ -11,7 +11,7 @@ interface Context {
   gateway: InProcessGateway;
   mcp: string;
   /** One key per test (tests run concurrently; each key has its own bucket). */
-  keys: Record<'alice' | 'bob' | 'carol' | 'dave' | 'limited', string>;
+  keys: Record<'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'limited', string>;
 }
 const test = anyTest as TestFn<Context>;
 
@@ -28,6 +28,7 @@ test.before(async (t) => {
     bob: await make('bob'),
     carol: await make('carol'),
     dave: await make('dave'),
+    erin: await make('erin'),
     limited: await make('limited'),
   };
   const gateway = await startGateway(
@@ -128,4 +129,74 @@ test('a refused Origin is 403 in a session too; a query string is served by the 
   const query = await post(`${t.context.mcp}?trace=1`, echo(2, 'with a query'), headers);
   t.is(query.status, 200);
   t.regex(query.text, /with a query/);
+});
+
+/** A legacy SSE session opened raw: the `endpoint` it names, its next messages, and a way to close it. */
+async function openSse(base: string, key: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/sse`, {
+    headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const nextEvent = async (): Promise<{ event: string; data: string }> => {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((line) => line.startsWith(`${name}: `))
+            ?.slice(name.length + 2) ?? '';
+        if (field('data')) return { event: field('event') || 'message', data: field('data') };
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the SSE stream ended');
+      buffer += value;
+    }
+  };
+  const endpoint = await nextEvent();
+  return {
+    endpoint: new URL(endpoint.data, base).toString(),
+    next: async () => JSON.parse((await nextEvent()).data) as Record<string, unknown>,
+    close: () => controller.abort(),
+  };
+}
+
+test('a legacy SSE session POSTs through the same checks: answered on the stream, another key 403, bad JSON 400', async (t) => {
+  const { erin, bob } = t.context.keys;
+  const sse = await openSse(t.context.gateway.url, erin);
+  t.teardown(() => sse.close());
+  t.regex(sse.endpoint, /\/messages\?sessionId=[0-9a-f-]+$/);
+  const postAs = (key: string, body: string) =>
+    fetch(sse.endpoint, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    });
+  const initialize = {
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+  };
+  t.is((await postAs(erin, JSON.stringify(initialize))).status, 202);
+  t.like(await sse.next(), { id: 0, result: { serverInfo: { name: 'localmcp' } } });
+  t.is((await postAs(erin, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }))).status, 202);
+  t.is((await postAs(erin, JSON.stringify(echo(1, 'over sse')))).status, 202);
+  t.like(await sse.next(), { id: 1, result: { content: [{ type: 'text', text: 'over sse' }] } });
+
+  const stolen = await postAs(bob, JSON.stringify(echo(2, 'mine?')));
+  t.is(stolen.status, 403);
+  t.regex(await stolen.text(), /belongs to another principal/);
+  const broken = await postAs(erin, '{"jsonrpc":');
+  t.is(broken.status, 400);
+  t.like(await broken.json(), { jsonrpc: '2.0', id: null, error: { code: -32700 } });
+  // Still open and answering.
+  t.is((await postAs(erin, JSON.stringify(echo(3, 'again')))).status, 202);
+  t.like(await sse.next(), { id: 3, result: { content: [{ type: 'text', text: 'again' }] } });
 });
