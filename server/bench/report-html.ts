@@ -128,7 +128,8 @@ const CHARTS: Record<string, (report: Json) => string> = {
       list(report.targets).map((t) => ({
         label: `${String(t.name)} (${String(t.via)})`,
         value: num(t.p50Ms) ?? 0,
-        ours: String(t.name) !== 'direct-stdio',
+        // The upstream itself and the canned HTTP server are the yardsticks, not localmcp.
+        ours: String(t.name) !== 'direct-stdio' && String(t.name) !== 'http-floor',
       })),
       { log: true },
     ),
