@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, LocalmcpError, errorMessage } from '@localmcp/plugin-api';
+import { acquireFileLock } from '../util/file-lock.js';
 import { z } from 'zod';
 
 /** One API key as stored: never the secret, only a salted HMAC-SHA-256 of it. */
@@ -25,7 +25,6 @@ export const KeyFileSchema = z.object({ version: z.literal(1), keys: z.array(Sto
 export type KeyFile = z.infer<typeof KeyFileSchema>;
 
 const EMPTY: KeyFile = { version: 1, keys: [] };
-const STALE_LOCK_MS = 10_000;
 
 /** The keys file, or an empty one when it does not exist yet; a damaged file is an error, never "no keys". */
 export async function readKeyFile(file: string): Promise<KeyFile> {
@@ -97,25 +96,10 @@ export async function updateKeyFile<T>(
 }
 
 async function lock(path: string, timeoutMs: number): Promise<() => Promise<void>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.close();
-      return () => unlink(path).catch(() => undefined);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw storeError(`cannot lock ${path}: ${errorMessage(error)}`, error);
-      }
-    }
-    // A lock left by a process that died mid-write would block every later change.
-    const age = await stat(path).then(
-      (s) => Date.now() - s.mtimeMs,
-      () => 0,
-    );
-    if (age > STALE_LOCK_MS) await unlink(path).catch(() => undefined);
-    else if (Date.now() >= deadline) throw storeError(`${path} is held by another process; try again`);
-    else await sleep(10 + Math.random() * 20);
+  try {
+    return await acquireFileLock(path, timeoutMs);
+  } catch (error) {
+    throw storeError((error as Error).message, error);
   }
 }
 

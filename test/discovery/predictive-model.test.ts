@@ -1,9 +1,13 @@
 // The transition model alone: smoothing, bounded memory, decay and its snapshot; and the ranking boost.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { pino } from 'pino';
 import { Catalog } from '../../server/catalog/catalog.js';
 import { ArgumentValidator } from '../../server/discovery/argument-validator.js';
 import { PredictiveService } from '../../server/discovery/predictive/predictive-service.js';
+import { fileTransitionsStore } from '../../server/discovery/predictive/store.js';
 import { EMPTY_LISTS } from '../../server/upstream/lists.js';
 import { boostSuccessors } from '../../server/discovery/predictive/boost.js';
 import { ToolTransitions } from '../../server/discovery/predictive/transitions.js';
@@ -176,4 +180,51 @@ test('a call whose likely successors are already warm schedules no warming', asy
   const before = service.settled();
   service.observe('other', 's__a');
   t.is(service.settled(), before, 'nothing left to warm after a: no work scheduled');
+});
+
+test('two processes on one data dir add to each other’s learning instead of overwriting it', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'localmcp-predictive-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const catalog = new Catalog();
+  const plain = (name: string) => ({
+    name,
+    description: name,
+    inputSchema: { type: 'object' as const, properties: {} },
+  });
+  catalog.update('s', 's', { ...EMPTY_LISTS, tools: ['a', 'b', 'c', 'd'].map(plain) }, ['tools']);
+  const worker = () =>
+    new PredictiveService({
+      config: PredictiveSchema.parse({}),
+      catalog,
+      validator: new ArgumentValidator(),
+      store: fileTransitionsStore(dir),
+    });
+  const [one, two] = [worker(), worker()];
+  for (let i = 0; i < 3; i++) {
+    one.observe(`one-${i}`, 's__a');
+    one.observe(`one-${i}`, 's__b'); // a → b, learned by the first
+    two.observe(`two-${i}`, 's__c');
+    two.observe(`two-${i}`, 's__d'); // c → d, learned by the second
+  }
+  await Promise.all([one.flush(), two.flush()]); // at the same time: the lock serialises them
+  const successorsOf = (service: PredictiveService, tool: string) =>
+    service.transitions.successors(tool).map((s) => [s.tool, s.count]);
+  const later = worker();
+  await later.load();
+  t.deepEqual(successorsOf(later, 's__a'), [['s__b', 3]]);
+  t.deepEqual(successorsOf(later, 's__c'), [['s__d', 3]]);
+  // The one that saved second took the merged model as its own (the other will at its next save).
+  t.true(
+    [one, two].some((w) => successorsOf(w, 's__a').length === 1 && successorsOf(w, 's__c').length === 1),
+    'a worker holds both workers’ learning',
+  );
+  // A second save adds what is new, rather than adding everything again.
+  one.observe('one-new', 's__b');
+  one.observe('one-new', 's__a'); // b → a
+  await one.flush();
+  await two.flush(); // nothing new: writes nothing
+  const last = worker();
+  await last.load();
+  t.deepEqual(successorsOf(last, 's__a'), [['s__b', 3]]);
+  t.deepEqual(successorsOf(last, 's__b'), [['s__a', 1]]);
 });

@@ -15,6 +15,16 @@ const MAX_SESSIONS = 10_000;
 const SESSION_MEMORY_MS = 30 * 60_000;
 /** Learned transitions are written at most this often (and on close). */
 const SAVE_EVERY_MS = 5_000;
+/** Distinct transitions waiting for a save, at most. */
+const MAX_UNSAVED = 50_000;
+
+/** Observes each `from\nto` transition of `delta` as many times as it was counted. */
+function replay(model: ToolTransitions, delta: Map<string, number>): void {
+  for (const [key, count] of delta) {
+    const split = key.indexOf('\n');
+    for (let i = 0; i < count; i++) model.observe(key.slice(0, split), key.slice(split + 1));
+  }
+}
 
 export interface PredictiveServiceOptions {
   config: PredictiveConfig;
@@ -53,11 +63,12 @@ export class PredictiveService {
   private readonly counters = { observed: 0, boosted: 0, warmedValidators: 0, prefetched: 0 };
   private readonly prefetchedAt = new Map<string, number>();
   private saveTimer: NodeJS.Timeout | undefined;
-  private dirty = false;
+  /** Transitions learned since the last save (`from\nto` → times), added to the stored model by the next one. */
+  private unsaved = new Map<string, number>();
   private warming: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PredictiveServiceOptions) {
-    this.transitions = new ToolTransitions({ maxSuccessors: options.config.maxSuccessors });
+    this.transitions = this.emptyModel();
   }
 
   get config(): PredictiveConfig {
@@ -83,7 +94,7 @@ export class PredictiveService {
     this.counters.observed++;
     if (last !== undefined) {
       this.transitions.observe(last, tool);
-      this.scheduleSave();
+      this.scheduleSave(last, tool);
     }
     // Most calls have nothing left to warm (their successors' validators compiled long ago): they schedule nothing,
     // which kept a setImmediate and a promise off every cached call (issue 11).
@@ -132,15 +143,30 @@ export class PredictiveService {
     return { ...this.counters, transitions: this.transitions.size };
   }
 
-  /** Writes what was learned now (when it changed). */
+  /**
+   * Adds what was learned since the last save to the stored model and takes the result as this process's model:
+   * the workers of one gateway (sharing the data dir) learn together instead of the last to save overwriting the
+   * others. Transitions observed while the store is busy are kept and go with the next save.
+   */
   async flush(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (!this.dirty || !this.options.store) return;
-    this.dirty = false;
+    const store = this.options.store;
+    if (this.unsaved.size === 0 || !store) return;
+    const delta = this.unsaved;
+    this.unsaved = new Map();
     try {
-      await this.options.store.save(this.transitions.toJSON());
+      const merged = await store.update((stored) => {
+        const model = this.emptyModel();
+        model.restore(stored);
+        replay(model, delta);
+        return model.toJSON();
+      });
+      this.transitions.restore(merged);
+      replay(this.transitions, this.unsaved);
     } catch (error) {
+      // Kept for the next try: nothing learned is dropped because the disk was busy or full once.
+      for (const [key, count] of delta) this.unsaved.set(key, (this.unsaved.get(key) ?? 0) + count);
       this.options.logger?.warn({ err: errorMessage(error) }, 'saving learned tool transitions failed');
     }
   }
@@ -150,9 +176,16 @@ export class PredictiveService {
     await this.flush();
   }
 
-  private scheduleSave(): void {
+  private emptyModel(): ToolTransitions {
+    return new ToolTransitions({ maxSuccessors: this.options.config.maxSuccessors });
+  }
+
+  private scheduleSave(from: string, to: string): void {
     if (!this.options.store || !this.config.persist) return;
-    this.dirty = true;
+    const key = `${from}\n${to}`;
+    // Bounded like the model: past the cap, the newest transitions wait for the next save in the model alone.
+    if (this.unsaved.size < MAX_UNSAVED || this.unsaved.has(key))
+      this.unsaved.set(key, (this.unsaved.get(key) ?? 0) + 1);
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => void this.flush(), SAVE_EVERY_MS);
     this.saveTimer.unref();
