@@ -145,6 +145,10 @@ export class Gateway {
       validator: this.discovery.validator,
       cache: this.cache,
       dataDir: options.dataDir,
+      redis:
+        this.redis && options.config.redis
+          ? { connection: this.redis, keyPrefix: options.config.redis.keyPrefix }
+          : undefined,
       events: this.events,
       logger: this.logger.child({ component: 'predictive' }),
     });

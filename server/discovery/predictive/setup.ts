@@ -6,7 +6,8 @@ import type { Router } from '../../gateway/router.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { ArgumentValidator } from '../argument-validator.js';
 import { PredictiveService } from './predictive-service.js';
-import { fileTransitionsStore } from './store.js';
+import type { RedisConnection } from '../../redis/connection.js';
+import { fileTransitionsStore, redisTransitionsStore, type TransitionsStore } from './store.js';
 import type { Prefetcher } from './warmer.js';
 
 export interface PredictiveSetup {
@@ -16,6 +17,8 @@ export interface PredictiveSetup {
   validator: ArgumentValidator;
   cache: ToolResultCache | undefined;
   dataDir: string | undefined;
+  /** With `redis` configured, the transitions are kept there and shared by every worker and gateway instance. */
+  redis?: { connection: RedisConnection; keyPrefix: string };
   events: GatewayEvents;
   logger: Logger;
 }
@@ -39,8 +42,14 @@ export function createPredictive(setup: PredictiveSetup): PredictiveService | un
     catalog,
     validator: setup.validator,
     prefetch,
-    store: setup.dataDir && config.persist ? fileTransitionsStore(setup.dataDir) : undefined,
+    store: storeFor(setup),
     events: setup.events,
     logger: setup.logger,
   });
+}
+
+function storeFor(setup: PredictiveSetup): TransitionsStore | undefined {
+  if (!setup.config.persist) return undefined;
+  if (setup.redis) return redisTransitionsStore(setup.redis.connection, setup.redis.keyPrefix);
+  return setup.dataDir ? fileTransitionsStore(setup.dataDir) : undefined;
 }
