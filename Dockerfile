@@ -25,8 +25,8 @@ COPY --from=build /app /app
 RUN mkdir -p /data /var/log/localmcp && chown node:node /data /var/log/localmcp
 USER node
 EXPOSE 7420
-# /healthz sits behind the bearer token like every MCP route (a non-loopback bind always has one).
+# /healthz is public (it says only that the process is alive), so the probe needs no token.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
-  CMD node -e "fetch('http://127.0.0.1:7420/healthz',{headers:{authorization:'Bearer '+(process.env.LOCALMCP_TOKEN||'')}}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:7420/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "/app/cli/bin/run.js"]
 CMD ["serve"]

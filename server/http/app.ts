@@ -120,11 +120,14 @@ export function createHttpApp(gateway: Gateway, options: HttpAppOptions): HttpAp
   }));
   const adminOnly = adminAccess(security, settings.adminToken, settings.token);
   const authenticated = authenticate(security, gateway.logger);
-  app.use((ctx, next) =>
-    ctx.path === ADMIN_PREFIX || ctx.path.startsWith(`${ADMIN_PREFIX}/`) || ctx.path === METRICS_PATH
+  app.use((ctx, next) => {
+    // Liveness says only `{"status":"ok"}`: public, so an orchestrator's probe needs no secret (readiness, which
+    // names every upstream, keeps the credential).
+    if (ctx.path === '/healthz' && (ctx.method === 'GET' || ctx.method === 'HEAD')) return next();
+    return ctx.path === ADMIN_PREFIX || ctx.path.startsWith(`${ADMIN_PREFIX}/`) || ctx.path === METRICS_PATH
       ? adminOnly(ctx, next)
-      : authenticated(ctx, next),
-  );
+      : authenticated(ctx, next);
+  });
   app.use(rateLimit(security));
   // koa-router answers methods it does not know (TRACE, PROPFIND, ...) with 501, a server error; what the client
   // sent is the fault, so it is a 405 here.

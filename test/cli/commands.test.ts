@@ -35,6 +35,11 @@ test('with a token, every request needs it', async (t) => {
   t.teardown(() => gateway.stop());
   const url = gateway.url.replace('0.0.0.0', '127.0.0.1');
   t.is((await fetch(`${url}/readyz`)).status, 401);
+  // Liveness is public (an orchestrator's probe carries no secret) and says nothing but that it is alive.
+  const alive = await fetch(`${url}/healthz`);
+  t.is(alive.status, 200);
+  t.deepEqual(await alive.json(), { status: 'ok' });
+  t.is((await fetch(`${url}/healthz`, { method: 'POST' })).status, 401, 'only GET and HEAD are public');
   t.is((await fetch(`${url}/readyz`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
   t.is((await fetch(`${url}/readyz`, { headers: { authorization: 'Bearer s3cret-token' } })).status, 200);
   t.false(gateway.stderr().includes('s3cret-token'), 'the token is not logged');
