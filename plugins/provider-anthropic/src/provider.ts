@@ -5,15 +5,7 @@ import Anthropic, {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
-import {
-  errorMessage,
-  isRetryableStatus,
-  parseRetryAfter,
-  parseToolArguments,
-  providerError,
-  readApiKey,
-  sdkLogger,
-} from '@localmcp/plugin-api';
+import { parseToolArguments, readApiKey, sdkLogger, sdkRequestFailure } from '@localmcp/plugin-api';
 import type {
   ChatChunk,
   ChatProvider,
@@ -25,6 +17,14 @@ import type {
 } from '@localmcp/plugin-api';
 import { inputTokensOf, stopReasonOf, toAnthropicMessages, toAnthropicTools } from './convert.js';
 import type { AnthropicProviderOptions } from './options.js';
+
+/** The SDK's error classes, for the api's `sdkRequestFailure`. */
+const SDK_ERRORS = {
+  userAbort: APIUserAbortError,
+  connectionTimeout: APIConnectionTimeoutError,
+  connection: APIConnectionError,
+  api: APIError,
+};
 
 /** Claude through the Messages API (`POST <baseURL>/v1/messages`): tool use, streaming events, usage. */
 export class AnthropicChatProvider implements ChatProvider {
@@ -162,32 +162,21 @@ export class AnthropicChatProvider implements ChatProvider {
     return AbortSignal.any(signals);
   }
 
-  /** Any failure as the provider contract wants it: the caller's abort as is, else a provider error. */
+  /**
+   * Any failure as the provider contract wants it (the api's `sdkRequestFailure`). Anthropic's 529 "overloaded" is
+   * an outage like any 5xx, and its overload reported mid-stream as an `error` event comes without a status.
+   */
   #failure(error: unknown, signal: AbortSignal, hook: string): unknown {
-    if (signal.aborted) return signal.reason;
-    if (error instanceof APIUserAbortError) return error;
-    const id = this.#ctx.id;
-    if (error instanceof APIConnectionTimeoutError) {
-      const message = `no answer from ${this.#url} within ${this.#options.timeoutMs} ms`;
-      return providerError(id, hook, message, { retryable: true, timeout: true }, error);
-    }
-    if (error instanceof APIConnectionError) {
-      const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-      const message = `cannot reach ${this.#url}: ${errorMessage(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
-      return providerError(id, hook, message, { retryable: true }, error);
-    }
-    if (error instanceof APIError && error.status !== undefined) {
-      const should = error.headers?.get('x-should-retry');
-      // 529 is Anthropic's "overloaded": an outage like any 5xx.
-      const retryable = should === 'true' || (should !== 'false' && isRetryableStatus(error.status));
-      const retryAfterMs = parseRetryAfter(error.headers);
-      const keyFrom = this.#options.apiKeyFile ?? `$${this.#options.apiKeyEnv}`;
-      const hint = error.status === 401 || error.status === 403 ? `; check the API key in ${keyFrom}` : '';
-      const message = `${this.#url} answered ${errorMessage(error)}${hint}`;
-      return providerError(id, hook, message, { status: error.status, retryable, retryAfterMs }, error);
-    }
-    // The API reports overload mid-stream as an `error` event; the SDK throws it without a status.
-    return providerError(id, hook, `${this.#url}: ${errorMessage(error)}`, { retryable: false }, error);
+    const keyFrom = this.#options.apiKeyFile ?? `$${this.#options.apiKeyEnv}`;
+    return sdkRequestFailure(error, {
+      signal,
+      pluginId: this.#ctx.id,
+      hook,
+      url: this.#url,
+      timeoutMs: this.#options.timeoutMs,
+      classes: SDK_ERRORS,
+      statusHint: (status) => (status === 401 || status === 403 ? `; check the API key in ${keyFrom}` : ''),
+    });
   }
 }
 

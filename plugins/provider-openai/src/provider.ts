@@ -1,13 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
-import {
-  errorMessage,
-  isRetryableStatus,
-  parseRetryAfter,
-  providerError,
-  readApiKey,
-  sdkLogger,
-} from '@localmcp/plugin-api';
+import { readApiKey, sdkLogger, sdkRequestFailure } from '@localmcp/plugin-api';
 import type {
   ChatChunk,
   ChatProvider,
@@ -22,6 +15,14 @@ import type { OpenAIProviderOptions } from './options.js';
 
 const OPENAI_HOST = 'api.openai.com';
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** The SDK's error classes, for the api's `sdkRequestFailure`. */
+const SDK_ERRORS = {
+  userAbort: APIUserAbortError,
+  connectionTimeout: APIConnectionTimeoutError,
+  connection: APIConnectionError,
+  api: APIError,
+};
 
 /** Chat completions (`POST <baseURL>/chat/completions`) through the openai SDK: tools, streaming, usage. */
 export class OpenAIChatProvider implements ChatProvider {
@@ -148,28 +149,17 @@ export class OpenAIChatProvider implements ChatProvider {
     return AbortSignal.any(signals);
   }
 
-  /** Any failure as the provider contract wants it: the caller's abort as is, else a provider error. */
+  /** Any failure as the provider contract wants it (the api's `sdkRequestFailure`). */
   #failure(error: unknown, signal: AbortSignal, hook: string): unknown {
-    if (signal.aborted) return signal.reason;
-    if (error instanceof APIUserAbortError) return error;
-    const id = this.#ctx.id;
-    if (error instanceof APIConnectionTimeoutError) {
-      const message = `no answer from ${this.#url} within ${this.#options.timeoutMs} ms`;
-      return providerError(id, hook, message, { retryable: true, timeout: true }, error);
-    }
-    if (error instanceof APIConnectionError) {
-      const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-      const message = `cannot reach ${this.#url}: ${errorMessage(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
-      return providerError(id, hook, message, { retryable: true }, error);
-    }
-    if (error instanceof APIError && error.status !== undefined) {
-      const should = error.headers?.get('x-should-retry');
-      const retryable = should === 'true' || (should !== 'false' && isRetryableStatus(error.status));
-      const retryAfterMs = parseRetryAfter(error.headers);
-      const message = `${this.#url} answered ${errorMessage(error)}${statusHint(error.status, this.#options)}`;
-      return providerError(id, hook, message, { status: error.status, retryable, retryAfterMs }, error);
-    }
-    return providerError(id, hook, `${this.#url}: ${errorMessage(error)}`, { retryable: false }, error);
+    return sdkRequestFailure(error, {
+      signal,
+      pluginId: this.#ctx.id,
+      hook,
+      url: this.#url,
+      timeoutMs: this.#options.timeoutMs,
+      classes: SDK_ERRORS,
+      statusHint: (status) => statusHint(status, this.#options),
+    });
   }
 }
 
