@@ -1,4 +1,5 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { isRetryableStatus, parseRetryAfter } from '@localmcp/plugin-api';
 
 /** Longest `retry-after` the plugin waits for; a server asking for more gets its error passed on instead. */
 export const MAX_RETRY_AFTER_MS = 60_000;
@@ -8,18 +9,6 @@ export interface RetryDecision {
   retry: boolean;
   /** How long to wait first, when retrying. */
   delayMs: number;
-}
-
-/** How long the server asked to wait: `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
-export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const after = headers?.get('retry-after');
-  if (!after) return undefined;
-  const seconds = Number.parseFloat(after);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(after);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**
@@ -35,10 +24,9 @@ export function retryDecision(error: unknown, attempt: number, random = Math.ran
   if (error instanceof APIConnectionError) return { retry: true, delayMs: backoff };
   if (!(error instanceof APIError) || error.status === undefined) return { retry: false, delayMs: 0 };
   const should = error.headers?.get('x-should-retry');
-  const retryable =
-    should === 'true' || (should !== 'false' && ([408, 409, 429].includes(error.status) || error.status >= 500));
+  const retryable = should === 'true' || (should !== 'false' && isRetryableStatus(error.status));
   if (!retryable) return { retry: false, delayMs: 0 };
-  const asked = retryAfterMs(error.headers);
+  const asked = parseRetryAfter(error.headers);
   if (asked === undefined) return { retry: true, delayMs: backoff };
   return asked <= MAX_RETRY_AFTER_MS ? { retry: true, delayMs: asked } : { retry: false, delayMs: 0 };
 }

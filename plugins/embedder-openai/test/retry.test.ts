@@ -1,6 +1,7 @@
 import test from 'ava';
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { MAX_RETRY_AFTER_MS, retryAfterMs, retryDecision } from '../src/retry.js';
+import { parseRetryAfter } from '@localmcp/plugin-api';
+import { MAX_RETRY_AFTER_MS, retryDecision } from '../src/retry.js';
 
 const headers = (entries: Record<string, string>) => new Headers(entries);
 const status = (code: number, entries: Record<string, string> = {}) =>
@@ -8,11 +9,11 @@ const status = (code: number, entries: Record<string, string> = {}) =>
 
 test('retry-after is read in milliseconds, seconds or as an HTTP date', (t) => {
   const now = Date.parse('2026-01-01T00:00:00Z');
-  t.is(retryAfterMs(headers({ 'retry-after-ms': '250', 'retry-after': '9' }), now), 250);
-  t.is(retryAfterMs(headers({ 'retry-after': '2' }), now), 2000);
-  t.is(retryAfterMs(headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:03 GMT' }), now), 3000);
-  t.is(retryAfterMs(headers({ 'retry-after': 'soon' }), now), undefined);
-  t.is(retryAfterMs(undefined, now), undefined);
+  t.is(parseRetryAfter(headers({ 'retry-after-ms': '250', 'retry-after': '9' }), now), 250);
+  t.is(parseRetryAfter(headers({ 'retry-after': '2' }), now), 2000);
+  t.is(parseRetryAfter(headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:03 GMT' }), now), 3000);
+  t.is(parseRetryAfter(headers({ 'retry-after': 'soon' }), now), undefined);
+  t.is(parseRetryAfter(undefined, now), undefined);
 });
 
 test('what is retried: timeouts, 408, 409, 429, 5xx, x-should-retry; not 4xx, aborts or long waits', (t) => {
