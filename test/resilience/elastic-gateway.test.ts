@@ -32,6 +32,9 @@ async function rig(
     resilience,
     mcpServers: { flaky: { url: fixture.url, timeouts: { requestMs: 1_000 } } },
   });
+  // startGateway waits for the first try only; on a loaded machine that try can run past the 1 s request timeout
+  // and the upstream is connected by a later one. The tests start from a connected upstream with its tools listed.
+  await waitFor(() => gw.gateway.catalog.resolveTool('flaky__echo'), { message: 'the flaky upstream connected' });
   const client = await connectClient(new StreamableHTTPClientTransport(new URL(`${gw.url}/mcp`)));
   const control = await connectClient(new StreamableHTTPClientTransport(new URL(fixture.url)));
   t.teardown(async () => {
