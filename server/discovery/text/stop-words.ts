@@ -26,7 +26,7 @@ export const QUERY_STOP_WORDS: ReadonlySet<string> = new Set(
   mcp something anything everything thing things someone also just really actually certainly basically simply
   then now first next finally afterwards later again way ways appropriate relevant suitable specific specified
   certain given corresponding respective respectively provide provided perform performing performs do does done
-  doing sure ensure task step steps based accordingly following follows`
+  doing sure ensure task step steps based related accordingly following follows`
     .split(/\s+/)
     .filter(Boolean),
 );

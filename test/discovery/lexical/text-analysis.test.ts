@@ -46,6 +46,11 @@ test('stop words are dropped from documents, request words only from queries', (
     queryTermsOf('Please help me use a tool to send an email').map((x) => x.term),
     ['send', 'email'],
   );
+  // "X-related" and "related to X" say what the request is about, as "relevant" and "based on" do.
+  t.deepEqual(
+    queryTermsOf('get finance-related news').map((x) => x.term),
+    queryTermsOf('get finance news').map((x) => x.term),
+  );
 });
 
 test('abbreviations are rewritten in documents and queries alike', (t) => {
@@ -75,6 +80,10 @@ test('related words: general tool vocabulary, both ways, and between English and
   // "news" is not "new" (a word for "create"): the stemmer keeps them apart, so no expansion crosses.
   t.false(relatedTo(termOf('news')[0]!).has(termOf('create')[0]!));
   t.is(relatedTo('nonexistentterm').size, 0);
+  // Writing into something is adding to it; a paragraph is text.
+  t.true(relatedTo(termOf('write')[0]!).has(termOf('append')[0]!));
+  t.true(relatedTo(termOf('write')[0]!).has(termOf('add')[0]!));
+  t.true(relatedTo(termOf('content')[0]!).has(termOf('paragraph')[0]!));
 });
 
 test('the Chinese glossary relates a word to each English meaning, not the meanings to each other', (t) => {
