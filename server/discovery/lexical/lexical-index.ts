@@ -6,7 +6,7 @@ import type { ToolDocument } from '@localmcp/plugin-api';
 import type { Term } from '../text/analyzer.js';
 import { conceptsOf, queryTermsOf, type QueryConcept } from '../text/query.js';
 import { SpellingIndex } from '../text/spelling.js';
-import { loadThesaurus } from '../text/thesaurus.js';
+import { loadThesaurus, thesaurusOf } from '../text/thesaurus.js';
 import {
   lengthOfTerm,
   nameParts,
@@ -80,7 +80,8 @@ export class LexicalIndex {
     this.options = resolveOptions(options);
     this.tools = new FieldIndex(this.options.fields, this.options.k1, lengthOfTerm);
     this.servers = new FieldIndex(this.options.serverFields, this.options.k1, lengthOfTerm);
-    if (this.options.thesaurusWeight > 0) loadThesaurus();
+    // The thesaurus also tells a typo from an English word no tool has (correctSpelling).
+    if (this.options.thesaurusWeight > 0 || this.options.spellingWeight > 0) loadThesaurus();
   }
 
   /** Adds tools, or replaces those whose id is already indexed. */
@@ -152,15 +153,7 @@ export class LexicalIndex {
     acceptTool?: (id: string) => boolean,
   ) {
     const queryTerms = queryTermsOf(query);
-    const concepts = this.correctSpelling(
-      this.mostSpecific(
-        conceptsOf(queryTerms, {
-          synonymWeight: this.options.synonymWeight,
-          thesaurusWeight: this.options.thesaurusWeight,
-          translationWeight: this.options.translationWeight,
-        }),
-      ),
-    );
+    const concepts = this.correctSpelling(this.mostSpecific(conceptsOf(queryTerms, this.expansion())));
     if (concepts.length === 0) return undefined;
     const candidates = this.candidates(
       concepts,
@@ -192,12 +185,19 @@ export class LexicalIndex {
     return { concepts, ranked };
   }
 
+  /** The weights of query expansion. */
+  private expansion() {
+    const { synonymWeight, thesaurusWeight, translationWeight } = this.options;
+    return { synonymWeight, thesaurusWeight, translationWeight };
+  }
+
   /** Concepts whose word no tool has get the nearest known words as related terms (see spelling.ts). */
   private correctSpelling(concepts: QueryConcept[]): QueryConcept[] {
     const weight = this.options.spellingWeight;
     if (weight <= 0) return concepts;
     for (const concept of concepts) {
-      if (this.tools.has(concept.term) || concept.term.length < 5) continue;
+      // A word the thesaurus knows is English, not a typo, even if no tool has it ("lunch" is not "launch").
+      if (this.tools.has(concept.term) || concept.term.length < 5 || thesaurusOf(concept.term).size > 0) continue;
       if (this.spelling?.revision !== this.tools.revision) {
         const index = new SpellingIndex(this.tools.vocabulary());
         this.spelling = { revision: this.tools.revision, index, cache: new Map() };
@@ -210,7 +210,15 @@ export class LexicalIndex {
         if (cache.size >= SPELLING_CACHE_LIMIT) cache.clear();
         cache.set(concept.term, suggestions);
       }
-      for (const term of suggestions) concept.terms.push({ term, weight, via: 'spelling' });
+      for (const term of suggestions) {
+        concept.terms.push({ term, weight, via: 'spelling' });
+        // A misspelt word stands for the corrected one, so it has that word's related words too, at both weights
+        // ("treendings" finds 热门 as "trending" does); not its thesaurus words, too loose for a guess.
+        const [corrected] = conceptsOf([{ term, word: term }], { ...this.expansion(), thesaurusWeight: 0 });
+        for (const related of corrected!.terms.slice(1))
+          if (!concept.terms.some((t) => t.term === related.term))
+            concept.terms.push({ term: related.term, weight: weight * related.weight, via: 'spelling' });
+      }
     }
     return concepts;
   }

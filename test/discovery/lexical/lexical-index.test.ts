@@ -103,6 +103,34 @@ test('a typo of a word no tool has is corrected to the nearest known word', (t) 
   t.deepEqual(indexOf(CATALOG, { spellingWeight: 0, thesaurusWeight: 0 }).search('forcast tomorrow'), []);
 });
 
+test('a corrected typo brings the related words of the word it stands for', (t) => {
+  const docs: ToolDocument[] = [
+    { id: 'hub__get_hot', name: 'get_hot_list', server: 'hub', description: '获取热门话题' },
+    { id: 'hub__get_weather', name: 'get_weather', server: 'hub', description: 'Weather of a city' },
+    { id: 'repo__trend_lines', name: 'trend_lines', server: 'repo', description: 'Fit trend lines' },
+  ];
+  // "treending" is one edit from "trend", whose related words (popular, hot, 热门) find the hot list too.
+  const found = ids(indexOf(docs).search('treending'));
+  t.true(found.includes('hub__get_hot'));
+  t.regex(
+    indexOf(docs)
+      .search('treending')
+      .find((h) => h.id === 'hub__get_hot')?.reason ?? '',
+    /spelling/,
+  );
+  t.false(ids(indexOf(docs, { spellingWeight: 0 }).search('treending')).includes('hub__get_hot'));
+});
+
+test('an English word that no tool has is not a typo of a word one edit away', (t) => {
+  const docs: ToolDocument[] = [
+    { id: 'proc__launch', name: 'launch', server: 'proc', description: 'Launch a program.' },
+    { id: 'proc__list', name: 'list_processes', server: 'proc', description: 'List the running processes.' },
+  ];
+  // "lunch" is one edit from "launch", but the thesaurus knows it as a word: nothing is about lunch.
+  t.deepEqual(indexOf(docs).search('lunch'), []);
+  t.is(indexOf(docs).search('lanuch')[0]?.id, 'proc__launch');
+});
+
 test('an empty query, a query of stop words only and a query that matches nothing give no hits', (t) => {
   const index = indexOf();
   for (const query of ['', '   ', 'please help me with the', 'zyxwvut qqqq'])
