@@ -53,7 +53,11 @@ export function retentionMs(ttlMs: number, windows: Windows): number {
 
 /** A copy of `result` that says it came from the cache; the stored result is left as it is. */
 export function markCached(result: CallToolResult, layer: CacheLayer, ageMs: number, stale: boolean): CallToolResult {
-  return { ...result, _meta: { ...result._meta, [CACHE_META_KEY]: { layer, ageMs: Math.max(0, ageMs), stale } } };
+  const mark = { layer, ageMs: Math.max(0, ageMs), stale };
+  // The usual result has no _meta: a literal key keeps the new object a fast one (a computed key made it a
+  // dictionary, slower to build and to serialize on every cache hit).
+  const meta = result._meta ? { ...result._meta, [CACHE_META_KEY]: mark } : { 'localmcp/cache': mark };
+  return { ...result, _meta: meta };
 }
 
 export function encodeEntry(entry: CacheEntry): string {

@@ -60,12 +60,34 @@ export function encodeServer(server: string): string {
   return encodeURIComponent(server);
 }
 
+/**
+ * Keys computed lately, by the text they hash: a repeated call (what a cache hit is) skips SHA-256 and the id's
+ * strings, a quarter of the hit's work in the cache. Cleared whole when full: a cheap bound, and the next calls
+ * refill it with what is called now.
+ */
+const recentKeys = new Map<string, CacheKey>();
+const RECENT_KEYS_MAX = 4_096;
+/** Longer arguments are hashed every time (hashing them costs little next to their call): at most ~8 MB kept. */
+const RECENT_KEY_MAX_CHARS = 1_024;
+
 export function toolCallKey(call: ToolCallIdentity): CacheKey {
   const argsJson = canonicalJson(call.args ?? {});
   const scope = `${call.server}\u0000${call.tool}\u0000${call.identity}`;
+  const text = `${FORMAT}\u0000${scope}\u0000${argsJson}`;
+  const recent = recentKeys.get(text);
+  if (recent) return recent;
   // 128 bits of SHA-256: collisions are out of reach, and keys stay short in Redis.
-  const hash = createHash('sha256').update(`${FORMAT}\u0000${scope}\u0000${argsJson}`).digest('hex').slice(0, 32);
-  return { server: call.server, id: `${encodeServer(call.server)}:${hash}`, argsJson, scope };
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  const key: CacheKey = Object.freeze({
+    server: call.server,
+    id: `${encodeServer(call.server)}:${hash}`,
+    argsJson,
+    scope,
+  });
+  if (text.length > RECENT_KEY_MAX_CHARS) return key;
+  if (recentKeys.size >= RECENT_KEYS_MAX) recentKeys.clear();
+  recentKeys.set(text, key);
+  return key;
 }
 
 /** Escapes Redis glob characters, for SCAN MATCH on a literal prefix. */

@@ -17,6 +17,11 @@ import { SingleFlight } from './single-flight.js';
  * Calls the upstream. `signal` aborts when every caller waiting on this call has given up. `background` is true
  * for a stale-while-revalidate refresh, which has no caller to report progress to.
  */
+/** Where a caller's signal is, when it has one (an object, so that the signal can be a getter). */
+export interface CallerSignal {
+  readonly signal?: AbortSignal;
+}
+
 export type FetchToolResult = (signal: AbortSignal, context: { background: boolean }) => Promise<CallToolResult>;
 
 /** An answer and where it came from; a cached `result` also says so in `_meta['localmcp/cache']`. */
@@ -59,13 +64,17 @@ export class ReadThrough {
     else this.invalidatedAt.set(server, Math.max(this.invalidatedAt.get(server) ?? -Infinity, at));
   }
 
-  read(key: CacheKey, decision: CacheDecision, fetch: FetchToolResult, signal?: AbortSignal): Promise<CachedCall> {
+  /**
+   * `caller.signal` is read only when L1 cannot answer: an L1 hit never needs it, and a caller may create it lazily
+   * (an AbortSignal costs a few µs, a noticeable share of a hit).
+   */
+  read(key: CacheKey, decision: CacheDecision, fetch: FetchToolResult, caller: CallerSignal = {}): Promise<CachedCall> {
     const { l1 } = this.layers;
     const local = l1.get(key.id);
     const served = local && this.serve(local, 'l1', key, decision, fetch);
     if (served) return Promise.resolve(served);
     l1.counters.misses++;
-    return this.lookups.run(key.id, (shared) => this.lookup(key, decision, fetch, shared), signal);
+    return this.lookups.run(key.id, (shared) => this.lookup(key, decision, fetch, shared), caller.signal);
   }
 
   private serve(

@@ -79,7 +79,7 @@ export class ToolResultCache {
     options: { signal?: AbortSignal; decision?: CacheDecision } = {},
   ): Promise<CachedCall> {
     const decision = options.decision ?? this.policy.decide(request.server, request.tool, request.annotations);
-    if (decision.cacheable) return this.reader.read(toolCallKey(request), decision, fetch, options.signal);
+    if (decision.cacheable) return this.reader.read(toolCallKey(request), decision, fetch, options);
     this.counters.bypass++;
     const result = await fetch(options.signal ?? new AbortController().signal, { background: false });
     return { result, layer: 'bypass', stale: false, ageMs: 0 };

@@ -115,9 +115,9 @@ export class DiscoveryService {
 
   /** A catalog tool call through the router; a successful one is a step of its session for predictive learning. */
   private async routed(name: string, args: Record<string, unknown> | undefined, options: DiscoveryCallOptions) {
-    const { session, ...routerOptions } = options;
-    const result = await this.options.router.callTool(name, args, routerOptions);
-    if (!result.isError) this.predictive?.observe(session, name);
+    // `options` as they are (the router ignores `session`): a copy would read a lazily created signal.
+    const result = await this.options.router.callTool(name, args, options);
+    if (!result.isError) this.predictive?.observe(options.session, name);
     return result;
   }
 

@@ -16,6 +16,7 @@ import { ErrorCodes, LocalmcpError } from '@localmcp/plugin-api';
 import { allowsServer, FULL_ACCESS, type Scope } from '../security/scopes.js';
 import type { GatewayEvents } from './events.js';
 import type { Router } from './router.js';
+import { answerToolCallsDirectly, type ToolCallHandler } from './direct-tool-calls.js';
 import { toWireError } from './mcp-errors.js';
 
 export const GATEWAY_SERVER_INFO = { name: 'localmcp', version: '0.1.0' } as const;
@@ -80,48 +81,50 @@ export function createSessionServer(
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: discovery.listTools(mode, scope) }));
 
-  server.setRequestHandler(
-    CallToolRequestSchema,
-    guard(async (request, extra) => {
-      const token = request.params._meta?.progressToken;
-      const { name, arguments: args } = request.params;
-      const started = Date.now();
-      const audit = (ok: boolean) => {
-        const target = name === 'call_tool' && typeof args?.name === 'string' ? args.name : undefined;
-        events.emit('tool:called', {
-          principal: principal.id,
-          name,
-          target,
-          ok,
-          ms: Date.now() - started,
-          at: started,
-          session: sessionId,
-        });
-      };
-      const result = discovery.callTool(name, args, mode, {
-        scope,
+  const callTool: ToolCallHandler = guard(async (request, extra) => {
+    const token = request.params._meta?.progressToken;
+    const { name, arguments: args } = request.params;
+    const started = Date.now();
+    const audit = (ok: boolean) => {
+      const target = name === 'call_tool' && typeof args?.name === 'string' ? args.name : undefined;
+      events.emit('tool:called', {
         principal: principal.id,
+        name,
+        target,
+        ok,
+        ms: Date.now() - started,
+        at: started,
         session: sessionId,
-        signal: extra.signal,
-        meta: request.params._meta,
-        // Progress from upstream is relayed under the token the downstream client chose.
-        onprogress:
-          token === undefined
-            ? undefined
-            : (progress) =>
-                void extra
-                  .sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...progress } })
-                  .catch(() => undefined),
       });
-      return result.then(
-        (value) => (audit(!value.isError), value),
-        (error: unknown) => {
-          audit(false);
-          throw error;
-        },
-      );
-    }),
-  );
+    };
+    const result = discovery.callTool(name, args, mode, {
+      scope,
+      principal: principal.id,
+      session: sessionId,
+      // Read only when an upstream is called: the direct path creates it on first use (see direct-tool-calls.ts).
+      get signal() {
+        return extra.signal;
+      },
+      meta: request.params._meta,
+      // Progress from upstream is relayed under the token the downstream client chose.
+      onprogress:
+        token === undefined
+          ? undefined
+          : (progress) =>
+              void extra
+                .sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...progress } })
+                .catch(() => undefined),
+    });
+    return result.then(
+      (value) => (audit(!value.isError), value),
+      (error: unknown) => {
+        audit(false);
+        throw error;
+      },
+    );
+  });
+  server.setRequestHandler(CallToolRequestSchema, callTool);
+  answerToolCallsDirectly(server, callTool);
 
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({
     prompts: catalog

@@ -158,7 +158,13 @@ export class Router {
               annotations: entry.item.annotations,
             },
             (signal, { background }) => send(signal, background),
-            { signal: options.signal, decision },
+            // The caller's signal is read only if the cache must call upstream (it may be created lazily).
+            {
+              get signal() {
+                return options.signal;
+              },
+              decision,
+            },
           );
         // Only a call the cache may answer gets a cache span; a bypass is routed straight on.
         return (await (decision.cacheable ? route.cache(viaCache) : route.run(viaCache))).result;

@@ -1,6 +1,6 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { DiscoveryMode } from '../config/schema.js';
 import type { Gateway } from '../gateway/gateway.js';
+import { LineTransport } from './line-transport.js';
 
 /**
  * Serves one MCP session over this process's stdin/stdout, for clients that launch the gateway as a command
@@ -8,7 +8,7 @@ import type { Gateway } from '../gateway/gateway.js';
  */
 export async function serveStdio(gateway: Gateway, mode?: DiscoveryMode): Promise<void> {
   const { server, dispose } = gateway.openSession(mode);
-  const transport = new StdioServerTransport();
+  const transport = new LineTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
     process.stdin.once('end', () => resolve());

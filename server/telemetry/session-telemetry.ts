@@ -154,11 +154,14 @@ function observe(server: Server, transport: Transport, deps: SessionTelemetryDep
 
   const send = transport.send.bind(transport);
   transport.send = (message: JSONRPCMessage, options) => {
+    // The response goes out first and is counted after: the bookkeeping is not on the client's critical path (the
+    // transports write synchronously, so `seconds` still ends when the bytes were handed to the socket or pipe).
+    const sent = send(message, options);
     if ('id' in message && message.id !== undefined && !('method' in message)) {
       if ('error' in message) finish(message.id, 'error', message.error.code);
       else if ('result' in message) finish(message.id, message.result.isError === true ? 'tool_error' : 'ok');
     }
-    return send(message, options);
+    return sent;
   };
 
   const onclose = transport.onclose;
