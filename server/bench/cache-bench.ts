@@ -144,28 +144,66 @@ async function callChecked(
   return layer === 'none' ? cached === undefined : cached?.layer === layer;
 }
 
-async function measure(
-  name: CacheBenchTarget['name'],
-  via: CacheBenchTarget['via'],
-  options: CacheBenchOptions,
-  call: (i: number) => Promise<boolean>,
-): Promise<CacheBenchTarget> {
+/** One target, ready to be called: its calls are measured together with the others' (see {@link measureAll}). */
+interface Runner {
+  name: CacheBenchTarget['name'];
+  via: CacheBenchTarget['via'];
+  /** The i-th call (warm-up included) and whether it was answered as the target expects. */
+  call: (i: number) => Promise<boolean>;
+}
+
+/** Calls measured per target before the next target's turn. */
+const BLOCK = 100;
+
+/**
+ * Every target warmed up, then measured in turns of {@link BLOCK} calls each, round after round, so that all see the
+ * same machine: on a shared machine the speed drifts over seconds (another process starts, the CPU clocks down),
+ * and targets measured one after the other compared their moments as much as themselves.
+ */
+async function measureAll(runners: readonly Runner[], options: CacheBenchOptions): Promise<CacheBenchTarget[]> {
+  // Misses fill the gateway's cache (a new entry per call) and keep its heap growing: measured with the hits, the
+  // collections they cause would land in the hits' turns. They get their own rounds, after the others'.
+  const misses = runners.filter((r) => r.name.endsWith('-miss'));
+  const others = runners.filter((r) => !misses.includes(r));
+  const measured = [...(await measureInTurns(others, options)), ...(await measureInTurns(misses, options))];
+  return runners.map((runner) => measured.find((t) => t.name === runner.name)!);
+}
+
+async function measureInTurns(runners: readonly Runner[], options: CacheBenchOptions): Promise<CacheBenchTarget[]> {
   const warmup = options.warmup ?? 2_000;
-  for (let i = 0; i < warmup; i++) await call(i);
-  const samples: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  for (let i = 0; i < options.calls; i++) {
-    const t0 = performance.now();
-    try {
-      if (!(await call(warmup + i))) errors++;
-    } catch {
-      errors++;
+  for (const runner of runners) for (let i = 0; i < warmup; i++) await runner.call(i);
+  const state = runners.map(() => ({ samples: [] as number[], errors: 0, elapsedMs: 0 }));
+  for (let done = 0; done < options.calls; done += BLOCK) {
+    const size = Math.min(BLOCK, options.calls - done);
+    for (const [r, runner] of runners.entries()) {
+      const target = state[r]!;
+      const started = performance.now();
+      for (let i = done; i < done + size; i++) {
+        const t0 = performance.now();
+        try {
+          if (!(await runner.call(warmup + i))) target.errors++;
+        } catch {
+          target.errors++;
+        }
+        target.samples.push(performance.now() - t0);
+      }
+      target.elapsedMs += performance.now() - started;
     }
-    samples.push(performance.now() - t0);
-    if (i % 100 === 99) options.onProgress?.(name, i + 1, options.calls);
+    options.onProgress?.('all targets', done + size, options.calls);
+    // What a turn left behind (a process's collection, its timers) is not the next target's time.
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  return { name, via, errors, ...summarize(samples, performance.now() - start) };
+  return runners.map(({ name, via }, r) => {
+    const { samples, errors, elapsedMs } = state[r]!;
+    return { name, via, errors, ...summarize(samples, elapsedMs) };
+  });
+}
+
+/** What the targets hold open (sessions, processes, caches), closed in reverse order once all are measured. */
+type Cleanups = Array<() => Promise<unknown>>;
+
+async function closeAll(cleanups: Cleanups): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 }
 
 /**
@@ -173,42 +211,48 @@ async function measure(
  * stdio; from L1 (the same call again) and from L2 (a call another process cached in Redis: an L1 miss, a GET and a
  * parse) as `ToolResultCache.call()` in this process, without the gateway's hop; and through a real `localmcp
  * serve` process over Streamable HTTP and over stdio, as an L1 hit (the same read-only call again) and as a miss
- * (new arguments every call, so each one reaches the echo server).
+ * (new arguments every call, so each one reaches the echo server). All targets are set up first and measured in
+ * turns (see {@link measureAll}).
  */
 export async function benchCache(options: CacheBenchOptions): Promise<CacheBenchResult> {
   const kind = options.client ?? 'wire';
   const plan = await upstreamPlan(options.upstream ?? 'echo');
-  const targets: CacheBenchTarget[] = [];
   const skipped: CacheBenchResult['skipped'] = [];
+  const cleanups: Cleanups = [() => plan.cleanup()];
+  let targets: CacheBenchTarget[];
   try {
+    const runners: Runner[] = [];
     const session = await openSession(kind, { transport: 'stdio', command: plan.command, args: plan.args });
-    try {
-      const expected = plan.expected(plan.hit);
-      targets.push(
-        await measure('direct-stdio', 'stdio', options, () => callChecked(session, plan.tool, plan.hit, expected)),
-      );
-      const answer = (await session.request('tools/call', { name: plan.tool, arguments: plan.hit })) as CallToolResult;
-      const fetch: FetchToolResult = async () => answer;
-      targets.push(await measureHttpFloor(options, kind, plan, answer));
+    cleanups.push(() => session.close());
+    const expected = plan.expected(plan.hit);
+    runners.push({
+      name: 'direct-stdio',
+      via: 'stdio',
+      call: () => callChecked(session, plan.tool, plan.hit, expected),
+    });
+    const answer = (await session.request('tools/call', { name: plan.tool, arguments: plan.hit })) as CallToolResult;
+    const fetch: FetchToolResult = async () => answer;
+    runners.push(await httpFloor(kind, plan, answer, cleanups));
 
-      const l1 = new ToolResultCache({ config: CacheSchema.parse({ ttlMs: 3_600_000 }) });
-      const hitRequest = request(plan.tool, plan.hit);
-      await l1.call(hitRequest, fetch);
-      targets.push(
-        await measure('l1-hit', 'in-process', options, async () => (await l1.call(hitRequest, fetch)).layer === 'l1'),
-      );
-      await l1.close();
+    const l1 = new ToolResultCache({ config: CacheSchema.parse({ ttlMs: 3_600_000 }) });
+    cleanups.push(() => l1.close());
+    const hitRequest = request(plan.tool, plan.hit);
+    await l1.call(hitRequest, fetch);
+    runners.push({
+      name: 'l1-hit',
+      via: 'in-process',
+      call: async () => (await l1.call(hitRequest, fetch)).layer === 'l1',
+    });
 
-      if (options.redisUrl === undefined) skipped.push({ name: 'l2-hit', reason: 'no Redis URL given' });
-      else targets.push(await measureL2(options, options.redisUrl, plan, answer));
-    } finally {
-      await session.close();
-    }
+    if (options.redisUrl === undefined) skipped.push({ name: 'l2-hit', reason: 'no Redis URL given' });
+    else runners.push(await l2Reader(options, options.redisUrl, plan, answer, cleanups));
+
     if (options.cliPath === undefined) {
       skipped.push(...GATEWAY_TARGETS.map((name) => ({ name, reason: 'no CLI path' })));
-    } else targets.push(...(await measureGateway(options, options.cliPath, kind, plan)));
+    } else runners.push(...(await throughGateway(options.cliPath, kind, plan, cleanups)));
+    targets = await measureAll(runners, options);
   } finally {
-    await plan.cleanup();
+    await closeAll(cleanups);
   }
   const p50 = (name: CacheBenchTarget['name']) => targets.find((t) => t.name === name)?.p50Ms ?? null;
   return {
@@ -231,55 +275,51 @@ export async function benchCache(options: CacheBenchOptions): Promise<CacheBench
  * tool is read-only, so the gateway caches it), a miss sends new arguments every time. Each answer must say where
  * it came from (`_meta['localmcp/cache']`), or it counts as an error.
  */
-async function measureGateway(
-  options: CacheBenchOptions,
+async function throughGateway(
   cliPath: string,
   kind: CallerKind,
   plan: UpstreamPlan,
-): Promise<CacheBenchTarget[]> {
+  cleanups: Cleanups,
+): Promise<Runner[]> {
   const gateway = await startGateway(cliPath, [], {
     mcpServers: { bench: { command: plan.command, args: plan.args } },
     cache: { ttlMs: 3_600_000 },
   });
-  try {
-    const overHttp = await openSession(kind, { transport: 'streamable-http', url: `${gateway.url}/mcp` });
-    const http = await measureThrough(options, overHttp, plan, 'gateway-http', ['gateway-l1-hit', 'gateway-miss']);
-    const overStdio = await openSession(kind, {
-      transport: 'stdio',
-      command: process.execPath,
-      args: [cliPath, 'serve', '--stdio', '--config', gateway.config, '--log-level', 'warn'],
-    });
-    const stdio = await measureThrough(options, overStdio, plan, 'gateway-stdio', [
-      'gateway-stdio-l1-hit',
-      'gateway-stdio-miss',
-    ]);
-    return [...http, ...stdio];
-  } finally {
-    await gateway.stop();
-  }
+  cleanups.push(() => gateway.stop());
+  const overHttp = await openSession(kind, { transport: 'streamable-http', url: `${gateway.url}/mcp` });
+  cleanups.push(() => overHttp.close());
+  const overStdio = await openSession(kind, {
+    transport: 'stdio',
+    command: process.execPath,
+    args: [cliPath, 'serve', '--stdio', '--config', gateway.config, '--log-level', 'warn'],
+  });
+  cleanups.push(() => overStdio.close());
+  return [
+    ...(await hitAndMiss(overHttp, plan, 'gateway-http', ['gateway-l1-hit', 'gateway-miss'])),
+    ...(await hitAndMiss(overStdio, plan, 'gateway-stdio', ['gateway-stdio-l1-hit', 'gateway-stdio-miss'])),
+  ];
 }
 
-async function measureThrough(
-  options: CacheBenchOptions,
+async function hitAndMiss(
   session: Session,
   plan: UpstreamPlan,
   via: CacheBenchTarget['via'],
   [hit, miss]: [GatewayTargetName, GatewayTargetName],
-): Promise<CacheBenchTarget[]> {
+): Promise<Runner[]> {
   const tool = `bench__${plan.tool}`;
-  try {
-    const expected = plan.expected(plan.hit);
-    await callChecked(session, tool, plan.hit, expected);
-    return [
-      await measure(hit, via, options, () => callChecked(session, tool, plan.hit, expected, 'l1')),
-      await measure(miss, via, options, (i) => {
+  const expected = plan.expected(plan.hit);
+  await callChecked(session, tool, plan.hit, expected);
+  return [
+    { name: hit, via, call: () => callChecked(session, tool, plan.hit, expected, 'l1') },
+    {
+      name: miss,
+      via,
+      call: (i) => {
         const args = plan.miss(i);
         return callChecked(session, tool, args, plan.expected(args), 'none');
-      }),
-    ];
-  } finally {
-    await session.close();
-  }
+      },
+    },
+  ];
 }
 
 /**
@@ -287,30 +327,21 @@ async function measureThrough(
  * upstream's answer to the repeated call): what any answer over HTTP costs here, client and server, before a
  * gateway does anything. A cache hit through the gateway cannot be faster than this.
  */
-async function measureHttpFloor(
-  options: CacheBenchOptions,
-  kind: CallerKind,
-  plan: UpstreamPlan,
-  answer: CallToolResult,
-): Promise<CacheBenchTarget> {
+async function httpFloor(kind: CallerKind, plan: UpstreamPlan, answer: CallToolResult, cleanups: Cleanups) {
   const child = spawn(process.execPath, ['-e', CANNED_HTTP_SERVER], {
     env: { ...process.env, CANNED_RESULT: JSON.stringify(answer) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  try {
-    const [port] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const session = await openSession(kind, { transport: 'streamable-http', url: `http://127.0.0.1:${port}/mcp` });
-    try {
-      const expected = plan.expected(plan.hit);
-      return await measure('http-floor', 'canned-http', options, () =>
-        callChecked(session, plan.tool, plan.hit, expected),
-      );
-    } finally {
-      await session.close();
-    }
-  } finally {
-    child.kill();
-  }
+  cleanups.push(async () => child.kill());
+  const [port] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const session = await openSession(kind, { transport: 'streamable-http', url: `http://127.0.0.1:${port}/mcp` });
+  cleanups.push(() => session.close());
+  const expected = plan.expected(plan.hit);
+  return {
+    name: 'http-floor',
+    via: 'canned-http',
+    call: () => callChecked(session, plan.tool, plan.hit, expected),
+  } satisfies Runner;
 }
 
 /** The canned server of {@link measureHttpFloor} (CommonJS, for `node -e`). */
@@ -335,30 +366,31 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
 /** A writer cache fills Redis with distinct entries; a second cache (its L1 empty) reads each once. */
-async function measureL2(
+async function l2Reader(
   options: CacheBenchOptions,
   url: string,
   plan: UpstreamPlan,
   answer: CallToolResult,
-): Promise<CacheBenchTarget> {
+  cleanups: Cleanups,
+): Promise<Runner> {
   const redis = RedisSchema.parse({ url, keyPrefix: `localmcp-bench-${randomUUID()}:` });
   const config = CacheSchema.parse({ ttlMs: 3_600_000, staleIfErrorMs: 0 });
   const [writer, reader] = [new ToolResultCache({ config, redis }), new ToolResultCache({ config, redis })];
-  try {
-    const deadline = Date.now() + 5_000;
-    while (![writer, reader].every((c) => c.stats().l2.enabled && (c.stats().l2 as { ready: boolean }).ready)) {
-      if (Date.now() > deadline) throw new Error(`Redis at ${url} is not reachable`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const total = (options.warmup ?? 100) + options.calls;
-    for (let i = 0; i < total; i++) await writer.call(request(plan.tool, plan.miss(i)), async () => answer);
-    await writer.idle();
-    return await measure('l2-hit', 'in-process', options, async (i) => {
-      const { layer } = await reader.call(request(plan.tool, plan.miss(i)), async () => answer);
-      return layer === 'l2';
-    });
-  } finally {
+  cleanups.push(async () => {
     await writer.clear();
     await Promise.all([writer.close(), reader.close()]);
+  });
+  const deadline = Date.now() + 5_000;
+  while (![writer, reader].every((c) => c.stats().l2.enabled && (c.stats().l2 as { ready: boolean }).ready)) {
+    if (Date.now() > deadline) throw new Error(`Redis at ${url} is not reachable`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  const total = (options.warmup ?? 2_000) + options.calls;
+  for (let i = 0; i < total; i++) await writer.call(request(plan.tool, plan.miss(i)), async () => answer);
+  await writer.idle();
+  return {
+    name: 'l2-hit',
+    via: 'in-process',
+    call: async (i) => (await reader.call(request(plan.tool, plan.miss(i)), async () => answer)).layer === 'l2',
+  };
 }

@@ -24,9 +24,13 @@ interface InFlight {
 
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
 
-/** One connection; requests are sent one after another (no pipelining): each waits for the previous response. */
+/**
+ * One connection; requests are sent one after another (no pipelining): each waits for the previous response. A
+ * connection the server closes while nothing is under way (its keep-alive timeout: Node's servers close idle ones
+ * after 5 s) is opened again for the next request, as HTTP clients do; a close with a request under way fails it.
+ */
 export class Http1Connection {
-  private readonly socket: Socket;
+  private socket!: Socket;
   private connected = false;
   /** Requests not yet written: the first goes out when the connection is up and idle. */
   private readonly queue: Array<{ bytes: string; inFlight: InFlight }> = [];
@@ -35,19 +39,35 @@ export class Http1Connection {
   private waiting: InFlight | undefined;
   private body: BodyReader | undefined;
   private closed: Error | undefined;
+  /** The server closed the connection while it was idle: the next request opens a new one. */
+  private dropped = false;
 
   constructor(
     readonly host: string,
     readonly port: number,
   ) {
-    this.socket = connect(port, host);
-    this.socket.setNoDelay(true);
-    this.socket.once('connect', () => {
+    this.open();
+  }
+
+  private open(): void {
+    const socket = connect(this.port, this.host);
+    this.socket = socket;
+    this.connected = false;
+    this.dropped = false;
+    this.buffer = Buffer.alloc(0);
+    socket.setNoDelay(true);
+    socket.once('connect', () => {
       this.connected = true;
       this.next();
     });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     const fail = (error: Error) => {
+      if (socket !== this.socket) return;
+      if (!this.busy && !this.waiting && !this.body && this.queue.length === 0 && this.connected && !this.closed) {
+        this.dropped = true;
+        this.connected = false;
+        return;
+      }
       this.closed ??= error;
       this.waiting?.reject(error);
       this.waiting = undefined;
@@ -55,8 +75,8 @@ export class Http1Connection {
       this.body = undefined;
       for (const { inFlight } of this.queue.splice(0)) inFlight.reject(error);
     };
-    this.socket.on('error', fail);
-    this.socket.on('close', () => fail(new Error(`connection to ${host}:${port} closed`)));
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error(`connection to ${this.host}:${this.port} closed`)));
   }
 
   /**
@@ -65,6 +85,7 @@ export class Http1Connection {
    */
   request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<HttpResponse> {
     if (this.closed) return Promise.reject(this.closed);
+    if (this.dropped) this.open();
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`;
     for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
     if (body !== undefined) head += `Content-Length: ${Buffer.byteLength(body)}\r\n`;
@@ -75,6 +96,7 @@ export class Http1Connection {
   }
 
   close(): void {
+    this.closed ??= new Error(`connection to ${this.host}:${this.port} closed`);
     this.socket.destroy();
   }
 

@@ -4,7 +4,7 @@ import { runCli } from '../helpers/gateway.js';
 
 test('bench cache --json reports directP50Ms, missP50Ms, l1HitP50Ms, l2HitP50Ms and l3HitP50Ms', async (t) => {
   const result = await runCli(['bench', 'cache', '--calls', '30', '--warmup', '20', '--json'], { timeoutMs: 120_000 });
-  t.is(result.code, 0, result.stderr);
+  t.is(result.code, 0, result.stderr + result.stdout.slice(0, 2000));
   const report = JSON.parse(result.stdout) as Record<string, unknown> & {
     targets: Array<{ name: string; p50Ms: number; errors: number }>;
   };

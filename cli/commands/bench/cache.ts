@@ -2,13 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { Command, Flags } from '@oclif/core';
 import { CALLER_KINDS } from '../../../server/bench/callers.js';
 import { benchCache, CACHE_BENCH_UPSTREAMS, type CacheBenchResult } from '../../../server/bench/cache-bench.js';
+import { progressBar } from '../../../server/bench/retrieval-progress.js';
 import { renderTable } from '../../table.js';
 
 export default class BenchCache extends Command {
   static override summary =
     'Measure a cached tool call (L1, L2, through the gateway) against the direct stdio call and a cache miss.';
   static override description =
-    "All targets run in one process, one after another, so their ratios compare, with the same client (--client: wire, a lean JSON-RPC client, or sdk, the MCP SDK's). direct-stdio calls the upstream itself (--upstream: echo, a trivial fixture, or filesystem, the reference server-filesystem reading a 4 KB file); l1-hit and l2-hit are the cache alone (ToolResultCache.call() in this process; l2-hit needs --redis-url, and reads entries another cache wrote); gateway-l1-hit and gateway-miss go through a real `localmcp serve` process over Streamable HTTP, gateway-stdio-l1-hit and gateway-stdio-miss through one over stdio, repeating one call (served from L1) or sending new arguments every call (each one reaches the upstream). A call not answered by the layer measured counts as an error.";
+    "All targets run in one process and are measured in turns of 100 calls, round after round, so that every target sees the same machine and their ratios compare, with the same client (--client: wire, a lean JSON-RPC client, or sdk, the MCP SDK's). direct-stdio calls the upstream itself (--upstream: echo, a trivial fixture, or filesystem, the reference server-filesystem reading a 4 KB file); l1-hit and l2-hit are the cache alone (ToolResultCache.call() in this process; l2-hit needs --redis-url, and reads entries another cache wrote); gateway-l1-hit and gateway-miss go through a real `localmcp serve` process over Streamable HTTP, gateway-stdio-l1-hit and gateway-stdio-miss through one over stdio, repeating one call (served from L1) or sending new arguments every call (each one reaches the upstream). A call not answered by the layer measured counts as an error.";
   static override examples = [
     '<%= config.bin %> bench cache',
     '<%= config.bin %> bench cache --calls 5000 --redis-url redis://127.0.0.1:6379 --json',
@@ -37,6 +38,7 @@ export default class BenchCache extends Command {
     const { flags } = await this.parse(BenchCache);
     const cliPath = fileURLToPath(new URL('../../../../cli/bin/run.js', import.meta.url));
     const json = this.jsonEnabled();
+    const bar = progressBar(process.stderr, 'bench cache');
     let result: CacheBenchResult;
     try {
       result = await benchCache({
@@ -46,9 +48,7 @@ export default class BenchCache extends Command {
         client: flags.client,
         upstream: flags.upstream,
         cliPath,
-        onProgress: json
-          ? undefined
-          : (target, done, total) => process.stderr.write(`\r${target}: ${done}/${total}   `),
+        onProgress: json ? undefined : (_target, done, total) => bar(done, total),
       });
     } catch (error) {
       this.error(error instanceof Error ? error.message : String(error), { exit: 1 });
