@@ -7,6 +7,7 @@ import {
   type CallToolResult,
   type JSONRPCMessage,
   type JSONRPCRequest,
+  type MessageExtraInfo,
   type RequestId,
   type ServerNotification,
   type ServerRequest,
@@ -71,7 +72,7 @@ function dispatch(server: Server, transport: Transport, handler: ToolCallHandler
   const sdk = transport.onmessage;
   const inFlight = new Map<RequestId, InFlightCall>();
 
-  const run = (request: PlainToolCall) => {
+  const run = (request: PlainToolCall, info: MessageExtraInfo | undefined) => {
     const call = new InFlightCall();
     inFlight.set(request.id, call);
     const extra: ToolCallExtra = {
@@ -80,6 +81,8 @@ function dispatch(server: Server, transport: Transport, handler: ToolCallHandler
       },
       sessionId: transport.sessionId,
       requestId: request.id,
+      authInfo: info?.authInfo,
+      requestInfo: info?.requestInfo,
       sendNotification: async (notification) => {
         if (!call.cancelled) await server.notification(notification, { relatedRequestId: request.id });
       },
@@ -104,7 +107,7 @@ function dispatch(server: Server, transport: Transport, handler: ToolCallHandler
   };
 
   transport.onmessage = (message, extra) => {
-    if (isPlainToolCall(message) && !inFlight.has(message.id)) return run(message);
+    if (isPlainToolCall(message) && !inFlight.has(message.id)) return run(message, extra);
     if ('method' in message && message.method === 'notifications/cancelled' && inFlight.size > 0) {
       const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
       const call = id === undefined ? undefined : inFlight.get(id);
