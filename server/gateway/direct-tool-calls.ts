@@ -29,8 +29,9 @@ export type ToolCallHandler = (request: CallToolRequest, extra: ToolCallExtra) =
  * Here a plain request (params an object with a string `name`, `arguments` absent or an object, no `_meta`, no
  * task; the SDK's CallToolRequestSchema accepts all of them) goes straight to the handler the SDK path also uses,
  * and its answer (or error, worded as the SDK words a handler's error) goes back through the transport's `send`,
- * where session telemetry sees it. Anything else, malformed requests included, takes the SDK path, which
- * validates it and words the error.
+ * where session telemetry sees it. A tools/call whose params cannot be a call (no object, no string name, arguments
+ * that are not an object) is refused here with invalid params naming what is wrong. Anything else (`_meta`, tasks,
+ * other methods) takes the SDK path.
  *
  * Semantics kept from the SDK: `notifications/cancelled` aborts the handler's signal and no response is sent;
  * closing the transport aborts every call in flight; `sendNotification`/`sendRequest` are tied to the request.
@@ -108,6 +109,13 @@ function dispatch(server: Server, transport: Transport, handler: ToolCallHandler
 
   transport.onmessage = (message, extra) => {
     if (isPlainToolCall(message) && !inFlight.has(message.id)) return run(message, extra);
+    const problem = malformedToolCall(message);
+    if (problem !== undefined) {
+      const { id } = message as JSONRPCRequest;
+      const error = { code: ErrorCode.InvalidParams, message: `Invalid tools/call request: ${problem}` };
+      transport.send({ jsonrpc: '2.0', id, error }).catch((e: unknown) => server.onerror?.(asError(e)));
+      return;
+    }
     if ('method' in message && message.method === 'notifications/cancelled' && inFlight.size > 0) {
       const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
       const call = id === undefined ? undefined : inFlight.get(id);
@@ -134,6 +142,21 @@ function isPlainToolCall(message: JSONRPCMessage): message is PlainToolCall {
   if (!isObject(params) || typeof params.name !== 'string') return false;
   if (params._meta !== undefined || params.task !== undefined) return false;
   return params.arguments === undefined || isObject(params.arguments);
+}
+
+/**
+ * What is wrong with a tools/call request whose params cannot be a call, in words a client can act on; the SDK's
+ * answer to these was an internal error carrying zod's issue list as JSON. Undefined for anything else.
+ */
+function malformedToolCall(message: JSONRPCMessage): string | undefined {
+  if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) return undefined;
+  const params = message.params as unknown;
+  if (!isObject(params)) return 'params must be an object naming the tool: {"name": "...", "arguments": {...}}';
+  if (typeof params.name !== 'string') return 'params.name must be a string, the name of the tool to call';
+  if (params.arguments !== undefined && !isObject(params.arguments)) {
+    return "params.arguments must be an object of the tool's arguments by name";
+  }
+  return undefined;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -32,7 +32,7 @@ async function open(handler: ToolCallHandler) {
   return { server, client, received, ask };
 }
 
-const call = (id: number, params: Record<string, unknown>) => ({ id, method: 'tools/call', params });
+const call = (id: number, params: Record<string, unknown> | undefined) => ({ id, method: 'tools/call', params });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 test('a plain call is answered by the handler once, with the request and a working extra', async (t) => {
@@ -48,17 +48,20 @@ test('a plain call is answered by the handler once, with the request and a worki
   t.false(seen[0]!.signal.aborted);
 });
 
-test('malformed calls take the SDK path: refused with its error, the handler never runs', async (t) => {
+test('malformed calls are refused with invalid params saying what is wrong; the handler never runs', async (t) => {
   let runs = 0;
   const { ask } = await open(async () => (runs++, { content: [] }));
-  for (const [id, params] of [
-    [1, { arguments: {} }],
-    [2, { name: 'x', arguments: [1, 2] }],
-    [3, { name: 7 }],
+  for (const [id, params, says] of [
+    [1, { arguments: {} }, /params\.name must be a string/],
+    [2, { name: 'x', arguments: [1, 2] }, /params\.arguments must be an object/],
+    [3, { name: 7 }, /params\.name must be a string/],
+    [4, undefined, /params must be an object/],
+    [5, { name: 'x', arguments: 'a=1' }, /params\.arguments must be an object/],
   ] as const) {
-    const answer = (await ask(call(id, params))) as { error?: { code: number; message: string } };
-    // The SDK's own codes: -32603 when its request schema fails, -32602 from Server's tools/call check.
-    t.true(answer.error?.code === -32602 || answer.error?.code === -32603, JSON.stringify(params));
+    const answer = (await ask(call(id, params as never))) as { error?: { code: number; message: string } };
+    t.is(answer.error?.code, -32602, JSON.stringify(params));
+    t.regex(answer.error?.message ?? '', says);
+    t.notRegex(answer.error?.message ?? '', /invalid_type|expected/, 'no zod issue list');
   }
   t.is(runs, 0);
 });
