@@ -13,15 +13,15 @@ import type { CacheLayers } from './layers.js';
 import type { CacheDecision } from './policy.js';
 import { SingleFlight } from './single-flight.js';
 
-/**
- * Calls the upstream. `signal` aborts when every caller waiting on this call has given up. `background` is true
- * for a stale-while-revalidate refresh, which has no caller to report progress to.
- */
 /** Where a caller's signal is, when it has one (an object, so that the signal can be a getter). */
 export interface CallerSignal {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Calls the upstream. `signal` aborts when every caller waiting on this call has given up. `background` is true
+ * for a stale-while-revalidate refresh, which has no caller to report progress to.
+ */
 export type FetchToolResult = (signal: AbortSignal, context: { background: boolean }) => Promise<CallToolResult>;
 
 /** An answer and where it came from; a cached `result` also says so in `_meta['localmcp/cache']`. */

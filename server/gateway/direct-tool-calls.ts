@@ -12,6 +12,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { isObject } from '../util/json.js';
 
 type PlainToolCall = JSONRPCRequest & CallToolRequest;
 
@@ -108,11 +109,11 @@ function dispatch(server: Server, transport: Transport, handler: ToolCallHandler
   };
 
   transport.onmessage = (message, extra) => {
-    if (isPlainToolCall(message) && !inFlight.has(message.id)) return run(message, extra);
-    const problem = malformedToolCall(message);
-    if (problem !== undefined) {
+    const route = routeOf(message);
+    if (route === 'direct' && !inFlight.has((message as PlainToolCall).id)) return run(message as PlainToolCall, extra);
+    if (typeof route === 'object') {
       const { id } = message as JSONRPCRequest;
-      const error = { code: ErrorCode.InvalidParams, message: `Invalid tools/call request: ${problem}` };
+      const error = { code: ErrorCode.InvalidParams, message: `Invalid tools/call request: ${route.problem}` };
       transport.send({ jsonrpc: '2.0', id, error }).catch((e: unknown) => server.onerror?.(asError(e)));
       return;
     }
@@ -135,32 +136,22 @@ function dispatch(server: Server, transport: Transport, handler: ToolCallHandler
   };
 }
 
-/** A request the direct path may take: see {@link answerToolCallsDirectly}. */
-function isPlainToolCall(message: JSONRPCMessage): message is PlainToolCall {
-  if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) return false;
-  const params = message.params as Record<string, unknown> | undefined;
-  if (!isObject(params) || typeof params.name !== 'string') return false;
-  if (params._meta !== undefined || params.task !== undefined) return false;
-  return params.arguments === undefined || isObject(params.arguments);
-}
-
 /**
- * What is wrong with a tools/call request whose params cannot be a call, in words a client can act on; the SDK's
- * answer to these was an internal error carrying zod's issue list as JSON. Undefined for anything else.
+ * Where a message goes (see {@link answerToolCallsDirectly}): `direct`, a plain tools/call; a `problem`, a tools/call
+ * whose params cannot be a call, in words a client can act on (the SDK's answer to these was an internal error
+ * carrying zod's issue list as JSON); `sdk`, anything else, a tools/call with `_meta` or a task included.
  */
-function malformedToolCall(message: JSONRPCMessage): string | undefined {
-  if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) return undefined;
+function routeOf(message: JSONRPCMessage): 'direct' | 'sdk' | { problem: string } {
+  if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) return 'sdk';
   const params = message.params as unknown;
-  if (!isObject(params)) return 'params must be an object naming the tool: {"name": "...", "arguments": {...}}';
-  if (typeof params.name !== 'string') return 'params.name must be a string, the name of the tool to call';
+  if (!isObject(params))
+    return { problem: 'params must be an object naming the tool: {"name": "...", "arguments": {...}}' };
+  if (typeof params.name !== 'string') return { problem: 'params.name must be a string, the name of the tool to call' };
   if (params.arguments !== undefined && !isObject(params.arguments)) {
-    return "params.arguments must be an object of the tool's arguments by name";
+    return { problem: "params.arguments must be an object of the tool's arguments by name" };
   }
-  return undefined;
+  return params._meta !== undefined || params.task !== undefined ? 'sdk' : 'direct';
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A handler's error as the SDK's Protocol puts it in the response: code, message and data, nothing else. */
 function wireError(error: unknown): { code: number; message: string; data?: unknown } {

@@ -15,6 +15,9 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 
+import { isObject } from '../util/json.js';
+import { plainMessage } from '../util/json-rpc.js';
+
 type Inbound = (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
 /** One request answered on the fast path, until its response is written. */
@@ -183,25 +186,17 @@ export class FastPathTransport extends StreamableHTTPServerTransport {
  * response, a malformed message) is left to the SDK, which validates it and words the error.
  */
 function plainRequest(body: unknown): JSONRPCRequest | undefined {
-  if (!isObject(body)) return undefined;
-  for (const key in body) {
-    if (key !== 'jsonrpc' && key !== 'id' && key !== 'method' && key !== 'params') return undefined;
-  }
-  const { jsonrpc, id, method, params } = body;
-  if (jsonrpc !== '2.0' || typeof method !== 'string' || !FAST_METHODS.has(method)) return undefined;
-  if (typeof id !== 'string' && !Number.isSafeInteger(id)) return undefined;
+  const message = plainMessage(body);
+  if (!message || !('id' in message) || message.id === undefined || !FAST_METHODS.has(message.method)) return undefined;
+  const { params } = message;
   if (params !== undefined) {
-    if (!isObject(params) || params.task !== undefined) return undefined;
+    if (params.task !== undefined) return undefined;
     const meta = params._meta;
     if (meta !== undefined && (!isObject(meta) || 'progressToken' in meta || RELATED_TASK_META_KEY in meta)) {
       return undefined;
     }
   }
-  return body as JSONRPCRequest;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return message;
 }
 
 function sseEvent(data: string): string {

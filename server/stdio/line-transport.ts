@@ -2,6 +2,7 @@ import process from 'node:process';
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { plainMessage } from '../util/json-rpc.js';
 
 /** As the SDK's stdio transport: a line longer than this (10 MiB) is an error, and the session ends. */
 const MAX_BUFFER_BYTES = 10 * 1024 * 1024;
@@ -84,22 +85,6 @@ export class LineTransport implements Transport {
 /** One line as a JSON-RPC message: plain requests and notifications at once, anything else through the schema. */
 export function parseMessage(line: string): JSONRPCMessage {
   const value: unknown = JSON.parse(line);
-  return isPlainMessage(value) ? value : JSONRPCMessageSchema.parse(value);
+  const plain = plainMessage(value);
+  return plain && plain.params?._meta === undefined ? plain : JSONRPCMessageSchema.parse(value);
 }
-
-function isPlainMessage(value: unknown): value is JSONRPCMessage {
-  if (!isObject(value)) return false;
-  let members = 0;
-  for (const key in value) {
-    if (key !== 'jsonrpc' && key !== 'id' && key !== 'method' && key !== 'params') return false;
-    members++;
-  }
-  const { jsonrpc, id, method, params } = value;
-  if (jsonrpc !== '2.0' || typeof method !== 'string') return false;
-  if (id !== undefined && typeof id !== 'string' && !Number.isSafeInteger(id)) return false;
-  if (params !== undefined && (!isObject(params) || '_meta' in params)) return false;
-  return members === 2 + (id === undefined ? 0 : 1) + (params === undefined ? 0 : 1);
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

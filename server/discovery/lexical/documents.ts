@@ -4,6 +4,7 @@
 
 import type { JsonSchema, ToolDocument } from '@localmcp/plugin-api';
 import { analyze } from '../text/analyzer.js';
+import { isObject } from '../../util/json.js';
 import { isCjkTerm } from '../text/tokenize.js';
 
 /** The fields of a tool document. */
@@ -26,9 +27,6 @@ interface Parameter {
   name: string;
   description: string;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function properties(schema: unknown): Array<[string, Record<string, unknown>]> {
   if (!isObject(schema) || !isObject(schema.properties)) return [];
