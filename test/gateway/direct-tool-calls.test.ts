@@ -10,9 +10,9 @@ import {
   type ToolCallHandler,
 } from '../../server/gateway/direct-tool-calls.js';
 
-async function open(handler: ToolCallHandler) {
+async function open(handler: ToolCallHandler, sdkHandler: ToolCallHandler = handler) {
   const server = new Server({ name: 't', version: '1' }, { capabilities: { tools: {} } });
-  server.setRequestHandler(CallToolRequestSchema, handler);
+  server.setRequestHandler(CallToolRequestSchema, sdkHandler);
   answerToolCallsDirectly(server, handler);
   const [client, serverSide] = InMemoryTransport.createLinkedPair();
   const received: JSONRPCMessage[] = [];
@@ -46,6 +46,17 @@ test('a plain call is answered by the handler once, with the request and a worki
   t.is(seen.length, 1);
   t.is(seen[0]!.requestId, 1);
   t.false(seen[0]!.signal.aborted);
+});
+
+test('plain calls take the direct path; calls with _meta or a task take the SDK path', async (t) => {
+  const ran: string[] = [];
+  const answer = (path: string) => async () => (ran.push(path), { content: [{ type: 'text' as const, text: path }] });
+  const { ask } = await open(answer('direct'), answer('sdk'));
+  await ask(call(1, { name: 'a' }));
+  await ask(call(2, { name: 'a', arguments: { x: 1 } }));
+  await ask(call(3, { name: 'a', _meta: { progressToken: 1 } }));
+  await ask(call(4, { name: 'a', _meta: {} }));
+  t.deepEqual(ran, ['direct', 'direct', 'sdk', 'sdk']);
 });
 
 test('malformed calls are refused with invalid params saying what is wrong; the handler never runs', async (t) => {
