@@ -1,7 +1,9 @@
 // Features of the second ranking stage, computed for the best BM25F candidates only: how much of a tool's name
-// the query covers, and whether words that stand side by side in the query do so in the tool's name or summary.
+// and of its summary the query covers, and whether words that stand side by side in the query do so in the
+// tool's name or summary.
 
 import type { Term } from '../text/analyzer.js';
+import { isCjkTerm } from '../text/tokenize.js';
 import type { ToolField } from './documents.js';
 
 /**
@@ -22,6 +24,34 @@ export function nameCoverageOf(
     matched += weight * (queryWeights.get(term) ?? 0);
   }
   return total > 0 ? matched / total : 0;
+}
+
+/**
+ * The words of a summary (the description's first sentence) whose coverage counts, or none when the summary is
+ * written in CJK: the summary terms that are not CJK n-grams, unless those are the majority.
+ */
+export function summaryParts(summary: readonly string[]): string[] {
+  const words = summary.filter((term) => !isCjkTerm(term));
+  return words.length * 2 >= summary.length ? words : [];
+}
+
+/**
+ * The IDF-weighted share of the query's required concepts a tool matches (a related word counts at its weight):
+ * the coverage of coordination, from the candidate's per-concept match weights.
+ */
+export function queryCoverageOf(
+  matchWeights: ArrayLike<number>,
+  idf: readonly number[],
+  required: readonly boolean[],
+): number {
+  let matched = 0;
+  let total = 0;
+  for (let c = 0; c < idf.length; c++) {
+    if (!required[c]) continue;
+    total += idf[c]!;
+    matched += idf[c]! * matchWeights[c]!;
+  }
+  return total > 0 ? matched / total : 1;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type ToolField,
 } from './documents.js';
 import { explainMatch } from './explain.js';
-import { bigramCount, nameCoverageOf, phraseMatches, queryBigrams } from './features.js';
+import { bigramCount, nameCoverageOf, phraseMatches, queryBigrams, queryCoverageOf, summaryParts } from './features.js';
 import { FieldIndex } from './field-index.js';
 import { resolveOptions, type LexicalIndexOptions, type RankingStrategy, type ResolvedOptions } from './options.js';
 import { rank, type RankCandidate, type ScoreCombination } from './rank.js';
@@ -62,6 +62,8 @@ interface Entry {
   doc: ToolDocument;
   terms: Record<ToolField, string[]>;
   nameParts: string[];
+  /** The summary's words, or none when it is written in CJK (see summaryParts). */
+  summaryParts: string[];
 }
 
 export class LexicalIndex {
@@ -90,7 +92,12 @@ export class LexicalIndex {
       const previous = this.entries.get(doc.id);
       if (previous) this.detach(previous.doc);
       const terms = toolFieldTerms(doc);
-      this.entries.set(doc.id, { doc, terms, nameParts: nameParts(doc.name) });
+      this.entries.set(doc.id, {
+        doc,
+        terms,
+        nameParts: nameParts(doc.name),
+        summaryParts: summaryParts(terms.summary),
+      });
       const slot = this.tools.set(doc.id, terms);
       this.serverOfSlot[slot] = doc.server;
       let ids = this.serverTools.get(doc.server);
@@ -255,16 +262,26 @@ export class LexicalIndex {
     const bigramTotal = bigramCount(bigrams);
     const idfs = new Map<string, number>();
     const idf = (term: string) => idfs.get(term) ?? idfs.set(term, this.tools.idf(term)).get(term)!;
+    const { nameBoost, phraseBoost, summaryBoost } = this.options;
+    const conceptIdf = concepts.map((c) => idf(c.term));
+    const required = concepts.map((c) => !c.optional);
     return first.map((slot, i) => {
       const entry = this.entries.get(this.tools.key(slot)!)!;
       const { score: contributions, weight: matchWeights } = perConcept[i]!;
-      const nameCoverage = this.options.nameBoost > 0 ? nameCoverageOf(entry.nameParts, weights, idf) : 0;
+      const nameCoverage = nameBoost > 0 || summaryBoost > 0 ? nameCoverageOf(entry.nameParts, weights, idf) : 0;
       // A phrase needs two matched concepts.
       const phrase =
-        this.options.phraseBoost > 0 && bigramTotal > 0 && matchWeights.filter((w) => w > 0).length >= 2
+        phraseBoost > 0 && bigramTotal > 0 && matchWeights.filter((w) => w > 0).length >= 2
           ? phraseMatches(entry.terms, bigrams) / bigramTotal
           : 0;
-      const boost = 1 + this.options.nameBoost * nameCoverage + this.options.phraseBoost * phrase;
+      // A summary in CJK is indexed as character n-grams, of which an English request never covers a fair share:
+      // the name, which says the same in brief, stands in for it.
+      const summary =
+        summaryBoost > 0
+          ? (entry.summaryParts.length > 0 ? nameCoverageOf(entry.summaryParts, weights, idf) : nameCoverage) *
+            queryCoverageOf(matchWeights, conceptIdf, required) ** 2
+          : 0;
+      const boost = 1 + nameBoost * nameCoverage + phraseBoost * phrase + summaryBoost * summary;
       return { item: entry, server: entry.doc.server, contributions, matchWeights, boost };
     });
   }

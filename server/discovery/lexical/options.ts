@@ -31,6 +31,14 @@ export interface LexicalIndexOptions {
   coordination?: number;
   /** Boost for tools whose name the query covers: score·(1 + nameBoost·IDF-weighted share of the name). */
   nameBoost?: number;
+  /**
+   * Boost for tools whose summary (the description's first sentence, what the tool says it does) the query
+   * covers: score·(1 + summaryBoost·S·Q²), S the IDF-weighted share of the summary's words the query asks for
+   * and Q the share of the query the tool matches. BM25F asks how much of the query a tool has; this asks the
+   * other way round, how much of what the tool does the query asks for. Q² keeps a long request, which covers
+   * a little of every summary, from lifting tools that match only a corner of it.
+   */
+  summaryBoost?: number;
   /** Boost for query word pairs side by side in the name or summary: score·(1 + phraseBoost·share of pairs). */
   phraseBoost?: number;
   /** Weight of a spelling correction of a query word no tool has; 0 disables correction. */
@@ -94,6 +102,7 @@ const DEFAULTS: Omit<ResolvedOptions, 'fields' | 'serverFields'> = {
   translationWeight: 0.8,
   coordination: 1,
   nameBoost: 2,
+  summaryBoost: 6,
   phraseBoost: 0.25,
   spellingWeight: 0.8,
   rerankDepth: 100,

@@ -152,6 +152,8 @@ function step5(w: string): string {
 
 // Words the suffix rules get wrong in ways that matter for tool text, from the exception list of Porter's
 // later English (Porter2) stemmer: "news" must not become "new" (a synonym of "create"), nor "bias" "bia".
+// Porter2 also keeps "general" and "generic" apart from "generate" (and "community" from "communication") by
+// its special prefixes; and a "customer" (a CRM's) is not "custom" nor "customize".
 const EXCEPTIONS: Readonly<Record<string, string>> = {
   news: 'news',
   bias: 'bias',
@@ -162,6 +164,14 @@ const EXCEPTIONS: Readonly<Record<string, string>> = {
   dying: 'die',
   lying: 'lie',
   tying: 'tie',
+  general: 'general',
+  generally: 'general',
+  generic: 'generic',
+  generics: 'generic',
+  community: 'community',
+  communities: 'community',
+  customer: 'customer',
+  customers: 'customer',
 };
 
 const cache = new Map<string, string>();
