@@ -185,11 +185,24 @@ export class LexicalIndex {
         serverTopTools: this.options.serverTopTools,
         fusionDepth: this.options.fusionDepth,
         fusionK: this.options.fusionK,
-        fusionWeight: this.options.fusionWeight,
+        fusionWeight: this.fusionWeightFor(concepts),
         combine,
       },
     );
     return { concepts, ranked };
+  }
+
+  /**
+   * The gated ranking's weight in the fusion for this request: the full fusionWeight from 1 + fusionRamp
+   * required concepts on, less for shorter requests, none for a single word. A request of a word or two says
+   * little about which server it needs (a server's document, made of all its tools, matches a lone word about
+   * as well as any of its tools does), while a longer one describes a task, which is what a server stands for.
+   */
+  private fusionWeightFor(concepts: readonly QueryConcept[]): number {
+    const { fusionWeight, fusionRamp } = this.options;
+    if (fusionRamp <= 0) return fusionWeight;
+    const required = concepts.filter((c) => !c.optional).length;
+    return fusionWeight * Math.min(1, Math.max(0, required - 1) / fusionRamp);
   }
 
   /** The weights of query expansion. */

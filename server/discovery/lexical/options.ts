@@ -60,6 +60,12 @@ export interface LexicalIndexOptions {
   fusionK?: number;
   /** Two-stage: the gated ranking's weight in the fusion (0..1), the ungated one's being the rest. */
   fusionWeight?: number;
+  /**
+   * Two-stage: the gated ranking weighs fusionWeight·min(1, (c − 1)/fusionRamp) in the fusion, c being the
+   * number of the request's concepts: nothing for a single word, the full weight from 1 + fusionRamp concepts
+   * on. 0 keeps fusionWeight for every request.
+   */
+  fusionRamp?: number;
   /** The strategy of searches that do not name one. */
   strategy?: RankingStrategy;
   /** How two-stage search combines server and tool scores, for searches that do not say. */
@@ -112,6 +118,7 @@ const DEFAULTS: Omit<ResolvedOptions, 'fields' | 'serverFields'> = {
   fusionDepth: 5,
   fusionK: 10,
   fusionWeight: 0.6,
+  fusionRamp: 4,
   strategy: 'two-stage',
   // The plain product rather than MCP-Zero's (s·t)·max(s, t): that extra factor squares the stronger of the two
   // scores, so a strong server drags its weaker tools above a better tool of the second-best server. With
