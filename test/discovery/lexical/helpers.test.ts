@@ -6,6 +6,8 @@ import {
   nameCoverageOf,
   phraseMatches,
   queryBigrams,
+  queryCoverageOf,
+  summaryParts,
 } from '../../../server/discovery/lexical/features.js';
 import { topK } from '../../../server/discovery/lexical/top-k.js';
 import { termOf } from '../../../server/discovery/text/analyzer.js';
@@ -73,6 +75,24 @@ test('name coverage: the IDF-weighted share of a name the query asks for', (t) =
   t.is(nameCoverageOf(['get', 'weather'], weights, idf), 1);
   t.is(nameCoverageOf(['get', 'stock'], weights, idf), 0.1 / 2.1);
   t.is(nameCoverageOf([], weights, idf), 0);
+});
+
+test('summary words: those of an English summary; none for a summary mostly in CJK, whose name stands in', (t) => {
+  t.deepEqual(summaryParts(['get', 'detail', 'dataset']), ['get', 'detail', 'dataset']);
+  // "获取知乎热榜 JSON": CJK n-grams are the majority, the one English word is not the summary.
+  t.deepEqual(summaryParts(['获', '获取', '取', '知', '知乎', '乎', 'json']), []);
+  t.deepEqual(summaryParts(['get', 'weibo', '微', '微博', '博']), []);
+  t.deepEqual(summaryParts(['get', 'weibo', 'trend', '微博']), ['get', 'weibo', 'trend']);
+});
+
+test('query coverage: the IDF-weighted share of the required concepts matched, related words at their weight', (t) => {
+  const idf = [1, 3, 2];
+  t.is(queryCoverageOf([1, 1, 1], idf, [true, true, true]), 1);
+  t.is(queryCoverageOf([1, 0, 0], idf, [true, true, true]), 1 / 6);
+  t.is(queryCoverageOf([0, 0.5, 1], idf, [true, true, true]), 3.5 / 6);
+  // An optional concept counts neither way; with none required, everything is covered.
+  t.is(queryCoverageOf([0, 1, 0], idf, [false, true, false]), 1);
+  t.is(queryCoverageOf([0, 0, 0], idf, [false, false, false]), 1);
 });
 
 test('phrases: query bigrams found side by side in the name or summary, in either order', (t) => {

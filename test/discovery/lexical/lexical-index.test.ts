@@ -256,6 +256,60 @@ test('two-stage ranks the tools of the best matching server ahead; single-stage 
   t.deepEqual([...fused].sort(), [...gated].sort());
 });
 
+test('the summary boost lifts a tool whose first sentence is what the query asks for', (t) => {
+  const tool = (server: string, name: string, description: string): ToolDocument => ({
+    id: `${server}__${name}`,
+    name,
+    server,
+    description,
+  });
+  const docs = [
+    tool('catalog', 'show_package', 'Get details for a specific package (dataset).'),
+    tool('catalog', 'search_packages', 'Search packages by keyword.'),
+    tool('events', 'get_dataset', 'Get a dataset: its details, columns, retention, owners, tags and access rules.'),
+    tool('events', 'list_datasets', 'List the datasets of the environment.'),
+  ];
+  const query = 'get details for the specific dataset';
+  // get_dataset has the query's words in its name and comes first either way; show_package says in its first
+  // sentence nearly all the query says and nothing else, which the boost rewards.
+  const relative = (summaryBoost?: number) => {
+    const hits = indexOf(docs, { summaryBoost }).search(query, { strategy: 'single-stage' });
+    t.is(hits[0]?.id, 'events__get_dataset');
+    return hits.find((h) => h.id === 'catalog__show_package')!.score;
+  };
+  const without = relative(0);
+  const withBoost = relative(undefined);
+  t.true(withBoost > 2 * without, `show_package at ${withBoost} of the first with the boost, ${without} without`);
+});
+
+test('two-stage: a one-word request is ranked by its tools, the server gate counting from two words on', (t) => {
+  // A card printer among unrelated utilities, and a server all about cards.
+  const utilities = ['uuid', 'hash', 'timezone', 'lorem_ipsum', 'encode_base64', 'random_number', 'slugify'];
+  const docs: ToolDocument[] = [
+    { id: 'misc__card_printer', name: 'card_printer', server: 'misc', description: 'Print a card.' },
+    ...utilities.map((name) => ({ id: `misc__${name}`, name, server: 'misc', description: `The ${name} utility.` })),
+    ...[
+      ['shuffle_cards', 'Shuffle a deck of cards.'],
+      ['deal_cards', 'Deal cards to the players.'],
+      ['count_cards', 'Count the cards left in the deck.'],
+    ].map(([name, description]) => ({
+      id: `decks__${name}`,
+      name: name!,
+      server: 'decks',
+      serverDescription: 'Playing cards: card decks, card games and card tricks',
+      description: description!,
+    })),
+  ];
+  const single = ids(indexOf(docs).search('card', { strategy: 'single-stage', limit: 5 }));
+  t.is(single[0], 'misc__card_printer');
+  // One word: the head of the two-stage list is the single-stage ranking...
+  t.deepEqual(ids(indexOf(docs).search('card', { strategy: 'two-stage', limit: 5 })), single);
+  // ...where a gate of constant weight puts the card server's tools first.
+  const constant = ids(indexOf(docs, { fusionRamp: 0 }).search('card', { strategy: 'two-stage', limit: 5 }));
+  t.is(constant[0], 'decks__shuffle_cards');
+  t.true(constant.indexOf('misc__card_printer') > 0);
+});
+
 test('the two combinations of two-stage: mcp-zero never scores above the product', (t) => {
   const index = indexOf();
   const product = index.search('create a new file', { strategy: 'two-stage', combine: 'product' });

@@ -98,6 +98,12 @@ test('exceptions keep words the rules would confuse apart', (t) => {
   t.not(stem('news'), stem('new'));
   t.is(stem('bias'), 'bias');
   t.is(stem('skies'), 'sky');
+  // Porter alone gives "gener" for all three, "commun" for both and "custom" for all three.
+  t.not(stem('general'), stem('generate'));
+  t.not(stem('generic'), stem('generate'));
+  t.not(stem('community'), stem('communication'));
+  t.is(stem('customers'), stem('customer'));
+  t.not(stem('customer'), stem('customize'));
 });
 
 test('short words and words with other characters are left alone', (t) => {
