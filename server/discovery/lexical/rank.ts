@@ -2,6 +2,8 @@
 // contributions, coordination (the share of the request a tool covers) and the name/phrase boost; then, in
 // two-stage search, the combination with server scores as in MCP-Zero (arXiv 2506.01056).
 
+import { queryCoverageOf } from './features.js';
+
 /**
  * How two-stage search combines a tool's server score s and tool score t (both normalised to 0..1):
  * `mcp-zero` is (s·t)·max(s, t) as in MCP-Zero; `product` is s·t.
@@ -60,16 +62,8 @@ const combineScores = (combine: ScoreCombination, s: number, t: number) =>
   combine === 'mcp-zero' ? s * t * Math.max(s, t) : s * t;
 
 /** The IDF-weighted share of the required concepts a candidate matches (a related word counts at its weight). */
-function coverage(candidate: RankCandidate<unknown>, query: RankQuery): number {
-  let matched = 0;
-  let total = 0;
-  query.required.forEach((required, c) => {
-    if (!required) return;
-    total += query.idf[c]!;
-    matched += query.idf[c]! * candidate.matchWeights[c]!;
-  });
-  return total > 0 ? matched / total : 1;
-}
+const coverage = (candidate: RankCandidate<unknown>, query: RankQuery): number =>
+  queryCoverageOf(candidate.matchWeights, query.idf, query.required);
 
 /** The tool score of each candidate, normalised so that the best is 1. */
 export function toolScores(candidates: readonly RankCandidate<unknown>[], query: RankQuery): Float64Array {
