@@ -19,7 +19,7 @@ import { explainMatch } from './explain.js';
 import { bigramCount, nameCoverageOf, phraseMatches, queryBigrams, queryCoverageOf, summaryParts } from './features.js';
 import { FieldIndex } from './field-index.js';
 import { resolveOptions, type LexicalIndexOptions, type RankingStrategy, type ResolvedOptions } from './options.js';
-import { rank, type RankCandidate, type ScoreCombination } from './rank.js';
+import { rank, type RankCandidate, type RankQuery, type ScoreCombination } from './rank.js';
 import { topK } from './top-k.js';
 
 export type { ServerField, ToolField } from './documents.js';
@@ -162,33 +162,31 @@ export class LexicalIndex {
     const queryTerms = queryTermsOf(query);
     const concepts = this.correctSpelling(this.mostSpecific(conceptsOf(queryTerms, this.expansion())));
     if (concepts.length === 0) return undefined;
+    const rankQuery: RankQuery = {
+      idf: concepts.map((c) => this.tools.idf(c.term)),
+      queryWeight: concepts.map((c) => 1 + Math.log(c.count)),
+      required: concepts.map((c) => !c.optional),
+      coordination: this.options.coordination,
+    };
     const candidates = this.candidates(
       concepts,
+      rankQuery,
       queryTerms,
       allowed,
       Math.max(limit, this.options.rerankDepth),
       acceptTool,
     );
-    const ranked = rank(
-      candidates,
-      {
-        idf: concepts.map((c) => this.tools.idf(c.term)),
-        queryWeight: concepts.map((c) => 1 + Math.log(c.count)),
-        required: concepts.map((c) => !c.optional),
-        coordination: this.options.coordination,
-      },
-      {
-        limit,
-        serverScores: strategy === 'two-stage' ? this.serverScores(concepts, allowed) : undefined,
-        serverLimit: this.options.serverLimit,
-        serverFromTools: this.options.serverFromTools,
-        serverTopTools: this.options.serverTopTools,
-        fusionDepth: this.options.fusionDepth,
-        fusionK: this.options.fusionK,
-        fusionWeight: this.fusionWeightFor(concepts),
-        combine,
-      },
-    );
+    const ranked = rank(candidates, rankQuery, {
+      limit,
+      serverScores: strategy === 'two-stage' ? this.serverScores(concepts, allowed) : undefined,
+      serverLimit: this.options.serverLimit,
+      serverFromTools: this.options.serverFromTools,
+      serverTopTools: this.options.serverTopTools,
+      fusionDepth: this.options.fusionDepth,
+      fusionK: this.options.fusionK,
+      fusionWeight: this.fusionWeightFor(concepts),
+      combine,
+    });
     return { concepts, ranked };
   }
 
@@ -255,6 +253,7 @@ export class LexicalIndex {
   /** Stage 1, BM25F over the inverted index; then the features of the best `depth` candidates. */
   private candidates(
     concepts: readonly QueryConcept[],
+    rankQuery: RankQuery,
     queryTerms: readonly Term[],
     allowed: ReadonlySet<string> | undefined,
     depth: number,
@@ -276,8 +275,6 @@ export class LexicalIndex {
     const idfs = new Map<string, number>();
     const idf = (term: string) => idfs.get(term) ?? idfs.set(term, this.tools.idf(term)).get(term)!;
     const { nameBoost, phraseBoost, summaryBoost } = this.options;
-    const conceptIdf = concepts.map((c) => idf(c.term));
-    const required = concepts.map((c) => !c.optional);
     return first.map((slot, i) => {
       const entry = this.entries.get(this.tools.key(slot)!)!;
       const { score: contributions, weight: matchWeights } = perConcept[i]!;
@@ -292,7 +289,7 @@ export class LexicalIndex {
       const summary =
         summaryBoost > 0
           ? (entry.summaryParts.length > 0 ? nameCoverageOf(entry.summaryParts, weights, idf) : nameCoverage) *
-            queryCoverageOf(matchWeights, conceptIdf, required) ** 2
+            queryCoverageOf(matchWeights, rankQuery.idf, rankQuery.required) ** 2
           : 0;
       const boost = 1 + nameBoost * nameCoverage + phraseBoost * phrase + summaryBoost * summary;
       return { item: entry, server: entry.doc.server, contributions, matchWeights, boost };
